@@ -80,4 +80,14 @@ public final class PolicyDocument {
         }
         return allow;
     }
+
+    /** Returns the first applicable Deny statement, or {@code null}; used once an Allow is already known. */
+    public Statement firstApplicableDeny(String lowerCaseAction, String resourceArn, ConditionKeys keys) {
+        for (Statement s : array) {
+            if (s.effect() == Effect.DENY && s.applies(lowerCaseAction, resourceArn, keys)) {
+                return s;
+            }
+        }
+        return null;
+    }
 }
