@@ -1,0 +1,143 @@
+package io.mlgate.audit;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Immutable settings of an {@link AuditLog}: durability mode, segment roll size, queue bound, where append futures
+ * are completed, the clock used for segment names and the region/account stamped on the log's own service events.
+ */
+public final class AuditLogSettings {
+
+    public static final long DEFAULT_MAX_SEGMENT_BYTES = 64L * 1024 * 1024;
+    public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
+
+    private final Durability durability;
+    private final long maxSegmentBytes;
+    private final int queueCapacity;
+    private final Executor completionExecutor;
+    private final Clock clock;
+    private final String region;
+    private final String accountId;
+
+    private AuditLogSettings(Builder b) {
+        this.durability = b.durability;
+        this.maxSegmentBytes = b.maxSegmentBytes;
+        this.queueCapacity = b.queueCapacity;
+        this.completionExecutor = b.completionExecutor;
+        this.clock = b.clock;
+        this.region = b.region;
+        this.accountId = b.accountId;
+    }
+
+    /** STRICT, 64 MiB segments, 16384 queued records, futures completed on the writer thread, UTC system clock. */
+    public static AuditLogSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    public long maxSegmentBytes() {
+        return maxSegmentBytes;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Executor that completes append futures (one task per batch), or null to complete on the writer thread. */
+    public Executor completionExecutor() {
+        return completionExecutor;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** Account id written as {@code recipientAccountId} on the log's own service events; may be null. */
+    public String accountId() {
+        return accountId;
+    }
+
+    @Override
+    public String toString() {
+        return "AuditLogSettings[" + durability + ", maxSegmentBytes=" + maxSegmentBytes + ", queueCapacity="
+                + queueCapacity + "]";
+    }
+
+    /** Builds settings; every setter is optional. */
+    public static final class Builder {
+        private Durability durability = Durability.strict();
+        private long maxSegmentBytes = DEFAULT_MAX_SEGMENT_BYTES;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private Executor completionExecutor;
+        private Clock clock = Clock.systemUTC();
+        private String region = "us-east-1";
+        private String accountId;
+
+        private Builder() {
+        }
+
+        public Builder durability(Durability v) {
+            this.durability = Objects.requireNonNull(v, "durability");
+            return this;
+        }
+
+        /** A segment is rolled before a record would make it larger than this (a bigger record gets its own). */
+        public Builder maxSegmentBytes(long v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("maxSegmentBytes must be positive");
+            }
+            this.maxSegmentBytes = v;
+            return this;
+        }
+
+        /** Records that may wait for the writer; beyond this, appends fail fast with QUEUE_FULL. */
+        public Builder queueCapacity(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("queueCapacity must be positive");
+            }
+            this.queueCapacity = v;
+            return this;
+        }
+
+        /**
+         * Completes append futures on this executor (one task per group commit) instead of the writer thread, so that
+         * callers' continuations never run on, and slow down, the writer. Null (default) completes on the writer.
+         */
+        public Builder completionExecutor(Executor v) {
+            this.completionExecutor = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            this.clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        public Builder region(String v) {
+            this.region = EventText.require(v, "region");
+            return this;
+        }
+
+        public Builder accountId(String v) {
+            this.accountId = v;
+            return this;
+        }
+
+        public AuditLogSettings build() {
+            return new AuditLogSettings(this);
+        }
+    }
+}

@@ -1,0 +1,492 @@
+package io.mlgate.iam.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.mlgate.iam.json.ConfigurationException;
+import io.mlgate.iam.json.Diagnostics;
+import io.mlgate.iam.json.SourcePosition;
+import io.mlgate.iam.json.SourceReader;
+import io.mlgate.iam.json.SourceValue;
+import io.mlgate.iam.policy.PolicyDocument;
+import io.mlgate.iam.policy.PolicyKind;
+import io.mlgate.iam.policy.PolicyParser;
+
+/**
+ * Loads and validates the declarative IAM configuration in a policies/ directory (layout in policies/README.md).
+ * Every file is validated and every reference checked; any problem makes the whole load fail with a
+ * {@link ConfigurationException} listing all problems (file, line, column), so a caller never sees a half-loaded
+ * configuration and keeps its previous snapshot.
+ */
+public final class IamConfigurationLoader {
+
+    /** The accounts file at the top of the directory. */
+    public static final String ACCOUNTS_FILE = "accounts.json";
+    public static final String USERS_DIR = "users";
+    public static final String GROUPS_DIR = "groups";
+    public static final String ROLES_DIR = "roles";
+    public static final String MANAGED_POLICIES_DIR = "managed-policies";
+    /** Top-level entries owned by other components; the IAM loader does not read them. */
+    public static final Set<String> RESERVED_ENTRIES = Set.of("oidc-providers", "tests");
+
+    private static final int MAX_FILE_BYTES = 1 << 20;
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    private static final Pattern ALIAS = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]");
+    private static final Pattern ENTITY_NAME = Pattern.compile("[A-Za-z0-9+=,.@_-]+");
+    private static final Pattern PATH = Pattern.compile("/|/[\\x21-\\x7E]+/");
+    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
+    private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{0,256}");
+    private static final int DEFAULT_MAX_SESSION = 3600;
+
+    private static final List<String> ACCOUNTS_ELEMENTS = List.of("Accounts");
+    private static final List<String> ACCOUNT_ELEMENTS = List.of("AccountId", "Alias", "Name");
+    private static final List<String> USER_ELEMENTS = List.of("Account", "UserName", "Path", "Tags", "Groups",
+            "AttachedPolicies", "InlinePolicies", "PermissionsBoundary");
+    private static final List<String> GROUP_ELEMENTS = List.of("Account", "GroupName", "Path", "AttachedPolicies",
+            "InlinePolicies");
+    private static final List<String> ROLE_ELEMENTS = List.of("Account", "RoleName", "Path", "Description",
+            "AssumeRolePolicyDocument", "MaxSessionDuration", "Tags", "AttachedPolicies", "InlinePolicies",
+            "PermissionsBoundary");
+    private static final List<String> POLICY_ELEMENTS = List.of("Account", "PolicyName", "Path", "Description",
+            "PolicyDocument");
+
+    private final Path root;
+    private final Diagnostics d = new Diagnostics();
+    private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private final List<ManagedPolicy> policies = new ArrayList<>();
+    private final List<IamGroup> groups = new ArrayList<>();
+    private final List<IamUser> users = new ArrayList<>();
+    private final List<IamRole> roles = new ArrayList<>();
+    /** Where each ARN and each case-insensitive entity name was first defined, to report duplicates. */
+    private final Map<String, SourcePosition> defined = new HashMap<>();
+    /** References to check once everything is read. */
+    private final List<Reference> references = new ArrayList<>();
+
+    private record Reference(String kind, String key, SourcePosition at, String description) {
+    }
+
+    private IamConfigurationLoader(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Loads the configuration under {@code policiesDir}.
+     *
+     * @throws ConfigurationException listing every problem found; nothing is returned half-loaded
+     */
+    public static IamConfiguration load(Path policiesDir) throws ConfigurationException {
+        return new IamConfigurationLoader(policiesDir).run();
+    }
+
+    private IamConfiguration run() throws ConfigurationException {
+        if (!Files.isDirectory(root)) {
+            d.error(SourcePosition.wholeSource(root.toString()), "policies directory does not exist or is not a directory");
+            d.throwIfAny();
+        }
+        checkTopLevel();
+        Path accountsFile = root.resolve(ACCOUNTS_FILE);
+        if (Files.isRegularFile(accountsFile)) {
+            readFile(accountsFile).ifPresent(this::accounts);
+        } else {
+            d.error(SourcePosition.wholeSource(ACCOUNTS_FILE), "missing " + ACCOUNTS_FILE + " (at least one account must be defined)");
+        }
+        for (Path f : jsonFiles(MANAGED_POLICIES_DIR)) {
+            readFile(f).ifPresent(v -> managedPolicy(v, sourceName(f)));
+        }
+        for (Path f : jsonFiles(GROUPS_DIR)) {
+            readFile(f).ifPresent(v -> group(v, sourceName(f)));
+        }
+        for (Path f : jsonFiles(USERS_DIR)) {
+            readFile(f).ifPresent(v -> user(v, sourceName(f)));
+        }
+        for (Path f : jsonFiles(ROLES_DIR)) {
+            readFile(f).ifPresent(v -> role(v, sourceName(f)));
+        }
+        checkReferences();
+        d.throwIfAny();
+        return new IamConfiguration(List.copyOf(accounts.values()), policies, groups, users, roles);
+    }
+
+    // ---- files ------------------------------------------------------------------------------------------------
+
+    private void checkTopLevel() {
+        Set<String> known = Set.of(ACCOUNTS_FILE, USERS_DIR, GROUPS_DIR, ROLES_DIR, MANAGED_POLICIES_DIR);
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") || name.endsWith(".md") || RESERVED_ENTRIES.contains(name)) {
+                    continue;
+                }
+                if (!known.contains(name)) {
+                    d.error(SourcePosition.wholeSource(name), "unknown entry in the policies directory (expected "
+                            + ACCOUNTS_FILE + ", " + USERS_DIR + "/, " + GROUPS_DIR + "/, " + ROLES_DIR + "/, "
+                            + MANAGED_POLICIES_DIR + "/)");
+                } else if (name.equals(ACCOUNTS_FILE) != Files.isRegularFile(p)) {
+                    d.error(SourcePosition.wholeSource(name), name.equals(ACCOUNTS_FILE) ? "must be a file" : "must be a directory");
+                }
+            }
+        } catch (IOException e) {
+            d.error(SourcePosition.wholeSource(root.toString()), "cannot list directory: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private List<Path> jsonFiles(String dirName) {
+        Path dir = root.resolve(dirName);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") || name.endsWith(".md")) {
+                    continue;
+                }
+                if (!name.endsWith(".json") || !Files.isRegularFile(p)) {
+                    d.error(SourcePosition.wholeSource(sourceName(p)), "unexpected entry: " + dirName
+                            + "/ may only contain .json files (one entity per file)");
+                    continue;
+                }
+                out.add(p);
+            }
+        } catch (IOException e) {
+            d.error(SourcePosition.wholeSource(dirName), "cannot list directory: " + e.getClass().getSimpleName());
+        }
+        return out;
+    }
+
+    private String sourceName(Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+
+    private Optional<SourceValue.Obj> readFile(Path file) {
+        String src = sourceName(file);
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                d.error(SourcePosition.wholeSource(src), "file is larger than " + MAX_FILE_BYTES + " bytes");
+                return Optional.empty();
+            }
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+            SourceValue v = SourceReader.read(text, src, d);
+            if (v == null) {
+                return Optional.empty();
+            }
+            if (v instanceof SourceValue.Obj o) {
+                return Optional.of(o);
+            }
+            d.error(v, "the file must contain a JSON object, not " + v.kind());
+        } catch (CharacterCodingException e) {
+            d.error(SourcePosition.wholeSource(src), "file is not valid UTF-8");
+        } catch (IOException e) {
+            d.error(SourcePosition.wholeSource(src), "cannot read file: " + e.getClass().getSimpleName());
+        }
+        return Optional.empty();
+    }
+
+    // ---- entities ---------------------------------------------------------------------------------------------
+
+    private void accounts(SourceValue.Obj obj) {
+        Fields f = new Fields(obj, ACCOUNTS_FILE, ACCOUNTS_ELEMENTS, d);
+        SourceValue list = f.value("Accounts");
+        if (list == null) {
+            d.error(obj, "missing required element 'Accounts'");
+            return;
+        }
+        if (!(list instanceof SourceValue.Arr arr) || arr.elements().isEmpty()) {
+            d.error(list, "Accounts must be a non-empty array of account objects");
+            return;
+        }
+        Map<String, SourcePosition> aliases = new HashMap<>();
+        for (SourceValue e : arr.elements()) {
+            if (!(e instanceof SourceValue.Obj ao)) {
+                d.error(e, "each Accounts entry must be an object, not " + e.kind());
+                continue;
+            }
+            Fields af = new Fields(ao, "account", ACCOUNT_ELEMENTS, d);
+            String id = af.requiredString("AccountId");
+            String alias = af.optionalString("Alias", null);
+            String name = af.optionalString("Name", null);
+            if (id != null && !ACCOUNT_ID.matcher(id).matches()) {
+                d.error(af.positionOf("AccountId"), "AccountId '" + id + "' must be exactly 12 digits");
+                id = null;
+            }
+            if (alias != null && !ALIAS.matcher(alias).matches()) {
+                d.error(af.positionOf("Alias"), "Alias '" + alias + "' must be 3-63 characters of a-z, 0-9 and single hyphens, starting and ending with a letter or digit");
+            }
+            if (alias != null) {
+                SourcePosition prev = aliases.putIfAbsent(alias, af.positionOf("Alias"));
+                if (prev != null) {
+                    d.error(af.positionOf("Alias"), "Alias '" + alias + "' is already used at " + prev);
+                }
+            }
+            if (id != null) {
+                if (accounts.containsKey(id)) {
+                    d.error(af.positionOf("AccountId"), "account " + id + " is defined twice");
+                } else {
+                    accounts.put(id, new Account(id, alias, name));
+                }
+            }
+        }
+    }
+
+    /** Common header of an entity file: account, name and path. Returns null if any is invalid. */
+    private record Header(String accountId, String name, String path) {
+    }
+
+    private Header header(Fields f, String nameElement, int maxNameLength, String src) {
+        String account = f.requiredString("Account");
+        String name = f.requiredString(nameElement);
+        String path = f.optionalString("Path", "/");
+        boolean ok = account != null && name != null && path != null;
+        if (account != null && !ACCOUNT_ID.matcher(account).matches()) {
+            d.error(f.positionOf("Account"), "Account '" + account + "' must be a 12-digit account id");
+            ok = false;
+        } else if (account != null && !accounts.containsKey(account)) {
+            d.error(f.positionOf("Account"), "unknown account " + account + " (not defined in " + ACCOUNTS_FILE + ")");
+            ok = false;
+        }
+        if (name != null && (name.length() > maxNameLength || !ENTITY_NAME.matcher(name).matches())) {
+            d.error(f.positionOf(nameElement), nameElement + " '" + name + "' must be 1-" + maxNameLength
+                    + " characters of letters, digits and +=,.@_-");
+            ok = false;
+        }
+        if (path != null && (path.length() > 512 || !PATH.matcher(path).matches())) {
+            d.error(f.positionOf("Path"), "Path '" + path + "' must be '/' or start and end with '/' (printable ASCII, at most 512 characters)");
+            ok = false;
+        }
+        return ok ? new Header(account, name, path) : null;
+    }
+
+    private static String iamArn(String account, String type, String path, String name) {
+        return "arn:aws:iam::" + account + ":" + type + path + name;
+    }
+
+    /** Records a definition; reports a duplicate ARN or a name used twice in the account (names ignore case). */
+    private boolean define(String kind, Header h, String arn, Fields f, String nameElement) {
+        String nameKey = kind + ":" + h.accountId() + ":" + h.name().toLowerCase(Locale.ROOT);
+        SourcePosition at = f.positionOf(nameElement);
+        SourcePosition prev = defined.putIfAbsent(nameKey, at);
+        if (prev != null) {
+            d.error(at, kind + " name '" + h.name() + "' is already used in account " + h.accountId() + " at " + prev
+                    + " (names are unique ignoring case)");
+            return false;
+        }
+        defined.put(arn, at);
+        return true;
+    }
+
+    private void managedPolicy(SourceValue.Obj obj, String src) {
+        Fields f = new Fields(obj, "managed policy", POLICY_ELEMENTS, d);
+        Header h = header(f, "PolicyName", 128, src);
+        String description = f.optionalString("Description", "");
+        PolicyDocument doc = policyDocument(f, "PolicyDocument", PolicyKind.IDENTITY, true);
+        String arn = h == null ? null : iamArn(h.accountId(), "policy", h.path(), h.name());
+        boolean unique = h != null && define("policy", h, arn, f, "PolicyName");
+        if (unique && doc != null) {
+            policies.add(new ManagedPolicy(h.accountId(), h.name(), h.path(), arn,
+                    UniqueIds.derive(UniqueIds.POLICY_PREFIX, arn), description, doc, obj.position()));
+        }
+    }
+
+    private void group(SourceValue.Obj obj, String src) {
+        Fields f = new Fields(obj, "group", GROUP_ELEMENTS, d);
+        Header h = header(f, "GroupName", 128, src);
+        List<String> attached = attachedPolicies(f, h);
+        Map<String, PolicyDocument> inline = inlinePolicies(f);
+        String arn = h == null ? null : iamArn(h.accountId(), "group", h.path(), h.name());
+        boolean unique = h != null && define("group", h, arn, f, "GroupName");
+        if (unique && inline != null) {
+            groups.add(new IamGroup(h.accountId(), h.name(), h.path(), arn, UniqueIds.derive(UniqueIds.GROUP_PREFIX, arn),
+                    attached, inline, obj.position()));
+        }
+    }
+
+    private void user(SourceValue.Obj obj, String src) {
+        Fields f = new Fields(obj, "user", USER_ELEMENTS, d);
+        Header h = header(f, "UserName", 64, src);
+        Map<String, String> tags = tags(f);
+        List<String> groupNames = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (SourceValue.Str g : f.stringList("Groups")) {
+            if (!seen.add(g.value().toLowerCase(Locale.ROOT))) {
+                d.error(g, "group '" + g.value() + "' is listed twice");
+                continue;
+            }
+            groupNames.add(g.value());
+            if (h != null) {
+                references.add(new Reference("group", "group:" + h.accountId() + ":" + g.value().toLowerCase(Locale.ROOT),
+                        g.position(), "group '" + g.value() + "' in account " + h.accountId()));
+            }
+        }
+        List<String> attached = attachedPolicies(f, h);
+        Map<String, PolicyDocument> inline = inlinePolicies(f);
+        Optional<String> boundary = boundary(f);
+        String arn = h == null ? null : iamArn(h.accountId(), "user", h.path(), h.name());
+        boolean unique = h != null && define("user", h, arn, f, "UserName");
+        if (unique && inline != null && tags != null) {
+            users.add(new IamUser(h.accountId(), h.name(), h.path(), arn, UniqueIds.derive(UniqueIds.USER_PREFIX, arn),
+                    tags, groupNames, attached, inline, boundary, obj.position()));
+        }
+    }
+
+    private void role(SourceValue.Obj obj, String src) {
+        Fields f = new Fields(obj, "role", ROLE_ELEMENTS, d);
+        Header h = header(f, "RoleName", 64, src);
+        String description = f.optionalString("Description", "");
+        PolicyDocument trust = policyDocument(f, "AssumeRolePolicyDocument", PolicyKind.TRUST, true);
+        Integer maxSession = f.optionalInt("MaxSessionDuration", DEFAULT_MAX_SESSION);
+        if (maxSession != null && (maxSession < 3600 || maxSession > 43200)) {
+            d.error(f.positionOf("MaxSessionDuration"), "MaxSessionDuration must be between 3600 and 43200 seconds, not " + maxSession);
+        }
+        Map<String, String> tags = tags(f);
+        List<String> attached = attachedPolicies(f, h);
+        Map<String, PolicyDocument> inline = inlinePolicies(f);
+        Optional<String> boundary = boundary(f);
+        String arn = h == null ? null : iamArn(h.accountId(), "role", h.path(), h.name());
+        boolean unique = h != null && define("role", h, arn, f, "RoleName");
+        boolean sessionOk = maxSession != null && maxSession >= 3600 && maxSession <= 43200;
+        if (unique && trust != null && sessionOk && tags != null && inline != null) {
+            roles.add(new IamRole(h.accountId(), h.name(), h.path(), arn, UniqueIds.derive(UniqueIds.ROLE_PREFIX, arn),
+                    description, trust, maxSession, tags, attached, inline, boundary, obj.position()));
+        }
+    }
+
+    // ---- parts ------------------------------------------------------------------------------------------------
+
+    private PolicyDocument policyDocument(Fields f, String element, PolicyKind kind, boolean required) {
+        SourceValue v = f.value(element);
+        if (v == null) {
+            if (required) {
+                d.error(f.position(), "missing required element '" + element + "'");
+            }
+            return null;
+        }
+        return PolicyParser.parse(v, kind, d);
+    }
+
+    private List<String> attachedPolicies(Fields f, Header h) {
+        List<String> out = new ArrayList<>();
+        for (SourceValue.Str s : f.stringList("AttachedPolicies")) {
+            if (out.contains(s.value())) {
+                d.error(s, "managed policy " + s.value() + " is attached twice");
+                continue;
+            }
+            out.add(s.value());
+            references.add(new Reference("policy", s.value(), s.position(), "managed policy " + s.value()));
+        }
+        return out;
+    }
+
+    private Optional<String> boundary(Fields f) {
+        SourceValue v = f.value("PermissionsBoundary");
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof SourceValue.Str s)) {
+            d.error(v, "PermissionsBoundary must be a managed policy ARN string, not " + v.kind());
+            return Optional.empty();
+        }
+        references.add(new Reference("policy", s.value(), s.position(), "permissions boundary " + s.value()));
+        return Optional.of(s.value());
+    }
+
+    private Map<String, PolicyDocument> inlinePolicies(Fields f) {
+        Map<String, PolicyDocument> out = new LinkedHashMap<>();
+        boolean ok = true;
+        Set<String> lowerNames = new java.util.HashSet<>();
+        for (SourceValue.Member m : f.objectMembers("InlinePolicies").values()) {
+            if (m.name().length() > 128 || !ENTITY_NAME.matcher(m.name()).matches()) {
+                d.error(m.namePosition(), "inline policy name '" + m.name() + "' must be 1-128 characters of letters, digits and +=,.@_-");
+                ok = false;
+            } else if (!lowerNames.add(m.name().toLowerCase(Locale.ROOT))) {
+                d.error(m.namePosition(), "inline policy name '" + m.name() + "' is used twice (names ignore case)");
+                ok = false;
+            }
+            PolicyDocument doc = PolicyParser.parse(m.value(), PolicyKind.IDENTITY, d);
+            if (doc == null) {
+                ok = false;
+            } else {
+                out.put(m.name(), doc);
+            }
+        }
+        return ok ? out : null;
+    }
+
+    private Map<String, String> tags(Fields f) {
+        SourceValue v = f.value("Tags");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof SourceValue.Obj o)) {
+            d.error(v, "Tags must be an object of tag key -> value, not " + v.kind());
+            return null;
+        }
+        boolean ok = true;
+        if (o.members().size() > 50) {
+            d.error(o, "at most 50 tags are allowed");
+            ok = false;
+        }
+        Map<String, String> lowerKeys = new HashMap<>();
+        for (SourceValue.Member m : o.members().values()) {
+            String key = m.name();
+            if (!TAG_KEY.matcher(key).matches()) {
+                d.error(m.namePosition(), "tag key '" + key + "' must be 1-128 letters, digits, spaces or _.:/=+-@");
+                ok = false;
+            } else if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+                d.error(m.namePosition(), "tag key '" + key + "' uses the reserved prefix aws:");
+                ok = false;
+            }
+            String prev = lowerKeys.putIfAbsent(key.toLowerCase(Locale.ROOT), key);
+            if (prev != null) {
+                d.error(m.namePosition(), "tag key '" + key + "' duplicates '" + prev + "' (tag keys ignore case)");
+                ok = false;
+            }
+            if (!(m.value() instanceof SourceValue.Str s)) {
+                d.error(m.value(), "tag value of '" + key + "' must be a string, not " + m.value().kind());
+                ok = false;
+                continue;
+            }
+            if (!TAG_VALUE.matcher(s.value()).matches()) {
+                d.error(s, "tag value of '" + key + "' must be at most 256 letters, digits, spaces or _.:/=+-@");
+                ok = false;
+            }
+            out.put(key, s.value());
+        }
+        return ok ? out : null;
+    }
+
+    private void checkReferences() {
+        for (Reference r : references) {
+            boolean found = r.kind().equals("policy")
+                    ? r.key().startsWith("arn:aws:iam::") && r.key().contains(":policy/") && defined.containsKey(r.key())
+                    : defined.containsKey(r.key());
+            if (!found) {
+                String hint = r.kind().equals("policy")
+                        ? " (expected the ARN of a policy in " + MANAGED_POLICIES_DIR + "/, arn:aws:iam::<account>:policy/<path><name>)"
+                        : " (no such file in " + GROUPS_DIR + "/)";
+                d.error(r.at(), "unknown " + r.description() + hint);
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.mlgate.iam.config;
+
+import java.util.List;
+import java.util.Map;
+
+import io.mlgate.iam.json.SourcePosition;
+import io.mlgate.iam.policy.PolicyDocument;
+
+/** An IAM group from policies/groups/: its attached managed policy ARNs and inline policies apply to its members. */
+public record IamGroup(String accountId, String name, String path, String arn, String groupId,
+        List<String> attachedPolicyArns, Map<String, PolicyDocument> inlinePolicies, SourcePosition definedAt) {
+
+    public IamGroup {
+        attachedPolicyArns = List.copyOf(attachedPolicyArns);
+        inlinePolicies = Collections2.orderedCopy(inlinePolicies);
+    }
+}

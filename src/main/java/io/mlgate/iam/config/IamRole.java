@@ -1,0 +1,24 @@
+package io.mlgate.iam.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.mlgate.iam.json.SourcePosition;
+import io.mlgate.iam.policy.PolicyDocument;
+
+/**
+ * An IAM role from policies/roles/: trust policy (who may assume it), tags, permissions (attached and inline) and
+ * the maximum session duration in seconds (3600-43200).
+ */
+public record IamRole(String accountId, String name, String path, String arn, String roleId, String description,
+        PolicyDocument trustPolicy, int maxSessionDurationSeconds, Map<String, String> tags,
+        List<String> attachedPolicyArns, Map<String, PolicyDocument> inlinePolicies,
+        Optional<String> permissionsBoundaryArn, SourcePosition definedAt) {
+
+    public IamRole {
+        tags = Collections2.orderedCopy(tags);
+        attachedPolicyArns = List.copyOf(attachedPolicyArns);
+        inlinePolicies = Collections2.orderedCopy(inlinePolicies);
+    }
+}

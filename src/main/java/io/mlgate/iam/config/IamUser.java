@@ -1,0 +1,24 @@
+package io.mlgate.iam.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.mlgate.iam.json.SourcePosition;
+import io.mlgate.iam.policy.PolicyDocument;
+
+/**
+ * An IAM user from policies/users/: identity, tags, group memberships (group names in the same account), attached
+ * managed policy ARNs and inline policies. Access keys live elsewhere; users are found by ARN.
+ */
+public record IamUser(String accountId, String name, String path, String arn, String userId, Map<String, String> tags,
+        List<String> groupNames, List<String> attachedPolicyArns, Map<String, PolicyDocument> inlinePolicies,
+        Optional<String> permissionsBoundaryArn, SourcePosition definedAt) {
+
+    public IamUser {
+        tags = Collections2.orderedCopy(tags);
+        groupNames = List.copyOf(groupNames);
+        attachedPolicyArns = List.copyOf(attachedPolicyArns);
+        inlinePolicies = Collections2.orderedCopy(inlinePolicies);
+    }
+}

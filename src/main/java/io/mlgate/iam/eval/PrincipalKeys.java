@@ -1,0 +1,29 @@
+package io.mlgate.iam.eval;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** The condition keys that only the authenticated principal may supply; callers can never set them. */
+final class PrincipalKeys {
+
+    static final String PRINCIPAL_ARN = "aws:principalarn";
+    static final String PRINCIPAL_ACCOUNT = "aws:principalaccount";
+    static final String PRINCIPAL_TYPE = "aws:principaltype";
+    static final String USERNAME = "aws:username";
+    static final String USERID = "aws:userid";
+    static final String PRINCIPAL_TAG_PREFIX = "aws:principaltag/";
+
+    private static final Set<String> OWNED = Set.of(PRINCIPAL_ARN, PRINCIPAL_ACCOUNT, PRINCIPAL_TYPE, USERNAME, USERID);
+
+    private PrincipalKeys() {
+    }
+
+    /** @param lowerKey a lower-cased key name */
+    static boolean owns(String lowerKey) {
+        return OWNED.contains(lowerKey) || lowerKey.startsWith(PRINCIPAL_TAG_PREFIX);
+    }
+
+    static String lower(String key) {
+        return key.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,192 @@
+package io.mlgate.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link ChannelOpener} for tests: real file channels wrapped so a test can record operations, make writes or
+ * fsyncs fail, and hold an fsync until released.
+ */
+final class HookedChannels implements ChannelOpener {
+
+    final List<String> ops = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger segmentForces = new AtomicInteger();
+    volatile boolean failWrites;
+    volatile boolean failForces;
+    private volatile CountDownLatch forceGate;
+    private final CountDownLatch forceEntered = new CountDownLatch(1);
+
+    /** The next segment fsync blocks until {@link #releaseForce()}. */
+    void holdForces() {
+        forceGate = new CountDownLatch(1);
+    }
+
+    void releaseForce() {
+        CountDownLatch g = forceGate;
+        forceGate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    /** Waits until the writer is inside a held fsync. */
+    void awaitForceEntered() throws InterruptedException {
+        if (!forceEntered.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("writer never reached fsync");
+        }
+    }
+
+    /** Operations on segment files only (not the directory). */
+    List<String> segmentOps() {
+        synchronized (ops) {
+            return ops.stream().filter(o -> o.contains("events-")).toList();
+        }
+    }
+
+    @Override
+    public FileChannel open(Path path, OpenOption... options) throws IOException {
+        String name = path.getFileName().toString();
+        boolean segment = name.startsWith("events-");
+        ops.add("open:" + name);
+        return new Hooked(FileChannel.open(path, options), name, segment);
+    }
+
+    private final class Hooked extends FileChannel {
+        private final FileChannel d;
+        private final String name;
+        private final boolean segment;
+
+        Hooked(FileChannel d, String name, boolean segment) {
+            this.d = d;
+            this.name = name;
+            this.segment = segment;
+        }
+
+        private void checkWrite() throws IOException {
+            if (segment && failWrites) {
+                throw new IOException("injected write failure");
+            }
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            checkWrite();
+            return d.write(src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            checkWrite();
+            return d.write(srcs, offset, length);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            checkWrite();
+            return d.write(src, position);
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            ops.add("force:" + name);
+            if (segment) {
+                CountDownLatch gate = forceGate;
+                if (gate != null) {
+                    forceEntered.countDown();
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                }
+                if (failForces) {
+                    throw new IOException("injected fsync failure");
+                }
+                segmentForces.incrementAndGet();
+            }
+            d.force(metaData);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return d.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return d.read(dsts, offset, length);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return d.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            d.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return d.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            d.truncate(size);
+            return this;
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return d.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            checkWrite();
+            return d.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return d.read(dst, position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return d.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return d.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return d.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            ops.add("close:" + name);
+            d.close();
+        }
+    }
+}
