@@ -63,10 +63,8 @@ public final class IrisTrainer {
             + "optimiser=AdaGrad(learningRate=" + LEARNING_RATE + ", epsilon=" + ADAGRAD_EPSILON + "), epochs="
             + EPOCHS + ", minibatch=1, seed=" + SEED + "); features standardised with training-split mean and "
             + "standard deviation inside the graph; held out: every " + HOLD_OUT_EVERY + "th sample of each class";
-    static final String TRAINING_COMMAND = "java @target/java.args io.mlgate.runtime.IrisTrainer "
-            + "src/main/resources/demo/data/iris.csv src/main/resources/demo "
-            + "(target/java.args holds '-cp target/classes:<dependency classpath>'; an argfile keeps the java "
-            + "command line short, which ONNX Runtime 1.29 needs)";
+    static final String TRAINING_COMMAND = "./mlgate demo train-iris "
+            + "(reads src/main/resources/demo/data/iris.csv, writes src/main/resources/demo/iris.onnx and iris.model.json)";
 
     private static final String ONNX_DOMAIN = "io.mlgate";
     private static final long ONNX_MODEL_VERSION = 1;

@@ -1,0 +1,190 @@
+package io.mlgate.gateway;
+
+import io.mlgate.audit.AuditEvent;
+import io.mlgate.audit.AuditLog;
+import io.mlgate.audit.EventCategory;
+import io.mlgate.audit.EventData;
+import io.mlgate.audit.EventResource;
+import io.mlgate.audit.EventType;
+import io.mlgate.audit.IdentityType;
+import io.mlgate.audit.TlsDetails;
+import io.mlgate.audit.UserIdentity;
+import io.mlgate.iam.eval.DecidingStatement;
+import io.mlgate.iam.eval.Decision;
+import io.mlgate.iam.eval.PrincipalContext;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+import javax.net.ssl.SSLSession;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Builds the CloudTrail-shaped event of a finished call from its {@link GatewayCall} and appends it to the
+ * {@link AuditLog}; the returned Mono completes when the event is durable, and the response is committed only then.
+ * Request bodies never reach the event: only the audit-safe parameters the decoder chose, the body's SHA-256 and
+ * size.
+ */
+public final class AuditRecorder {
+
+    private static final Log LOG = LogFactory.getLog(AuditRecorder.class);
+
+    private final AuditLog log;
+    private final String region;
+    private final Clock clock;
+
+    public AuditRecorder(AuditLog log, String region, Clock clock) {
+        this.log = log;
+        this.region = region;
+        this.clock = clock;
+    }
+
+    public boolean healthy() {
+        return log.isHealthy();
+    }
+
+    public Mono<Void> record(ServerWebExchange exchange, GatewayCall call) {
+        return Mono.defer(() -> {
+            CompletableFuture<Void> durable;
+            try {
+                durable = log.append(event(exchange, call));
+            } catch (RuntimeException e) {
+                durable = CompletableFuture.failedFuture(e);
+            }
+            return Mono.fromFuture(durable);
+        }).doOnError(e -> LOG.error("audit append failed for request " + call.requestId() + " ("
+                + e.getClass().getSimpleName() + "); the response is withheld"));
+    }
+
+    AuditEvent event(ServerWebExchange exchange, GatewayCall call) {
+        ServerHttpRequest request = exchange.getRequest();
+        ApiCall api = call.apiCall();
+        AuditEvent.Builder event = AuditEvent.builder()
+                .eventTime(clock.instant())
+                .awsRegion(region)
+                .requestID(call.requestId())
+                .eventType(EventType.AWS_API_CALL)
+                .userIdentity(identity(call))
+                .tlsDetails(tls(request));
+        InetSocketAddress remote = request.getRemoteAddress();
+        if (remote != null && remote.getAddress() != null) {
+            event.sourceIPAddress(remote.getAddress().getHostAddress());
+        }
+        String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
+        if (userAgent != null) {
+            event.userAgent(userAgent);
+        }
+        if (call.errorCode() != null) {
+            event.error(call.errorCode(), call.errorMessage());
+        }
+        EventData.Builder additional = EventData.builder();
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        additional.put("httpStatus", status == null ? 200 : status.value());
+        if (api == null) {
+            event.eventSource("gateway.mlgate").eventName("UnknownOperation").readOnly(true)
+                    .eventCategory(EventCategory.MANAGEMENT)
+                    .requestParameters(EventData.builder()
+                            .put("httpMethod", request.getMethod().name())
+                            .put("path", truncate(request.getURI().getRawPath(), 512))
+                            .build());
+        } else {
+            event.eventSource(api.eventSource()).eventName(api.operation()).readOnly(api.readOnly())
+                    .eventCategory(api.dataEvent() ? EventCategory.DATA : EventCategory.MANAGEMENT)
+                    .recipientAccountId(api.accountId())
+                    .requestParameters(parameters(api.requestParameters()));
+            if (api.validationError() == null) {
+                event.addResource(new EventResource(api.resourceArn(), api.accountId(), api.resourceType()));
+            }
+            if (call.bodySha256() != null) {
+                additional.put("payloadSha256", call.bodySha256());
+                additional.put("payloadBytes", call.body().length);
+            }
+            if (call.invokedVariant() != null) {
+                additional.put("invokedProductionVariant", call.invokedVariant());
+                additional.put("modelLatencyMs", call.modelNanos() / 1_000_000.0);
+            }
+        }
+        Decision decision = call.decision();
+        if (decision != null) {
+            additional.put("policyDecision", decision(decision));
+        }
+        event.additionalEventData(additional.build());
+        return event.build();
+    }
+
+    private static UserIdentity identity(GatewayCall call) {
+        Caller caller = call.caller();
+        if (caller == null) {
+            UserIdentity.Builder unknown = UserIdentity.builder(IdentityType.UNKNOWN);
+            if (call.claimedAccessKeyId() != null) {
+                unknown.accessKeyId(call.claimedAccessKeyId());
+            }
+            return unknown.build();
+        }
+        PrincipalContext principal = caller.principal();
+        UserIdentity.Builder identity = UserIdentity.builder(IdentityType.IAM_USER)
+                .arn(principal.arn())
+                .accountId(principal.accountId())
+                .accessKeyId(caller.accessKeyId());
+        principal.userId().ifPresent(identity::principalId);
+        principal.userName().ifPresent(identity::userName);
+        return identity.build();
+    }
+
+    private static EventData decision(Decision decision) {
+        List<String> statements = new ArrayList<>(decision.statements().size());
+        for (DecidingStatement statement : decision.statements()) {
+            statements.add(statement.describe());
+        }
+        return EventData.builder()
+                .put("outcome", decision.outcome().name())
+                .putStrings("decidingStatements", statements)
+                .put("explanation", decision.explanation())
+                .build();
+    }
+
+    private static EventData parameters(Map<String, Object> parameters) {
+        EventData.Builder data = EventData.builder();
+        parameters.forEach((key, value) -> data.put(key, String.valueOf(value)));
+        return data.build();
+    }
+
+    /** TLS protocol and cipher of the connection (for HTTP/2 the TLS handler sits on the parent channel). */
+    static TlsDetails tls(ServerHttpRequest request) {
+        String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+        host = host == null ? null : truncate(host, 256);
+        if (request instanceof AbstractServerHttpRequest abstractRequest
+                && abstractRequest.getNativeRequest() instanceof Connection connection) {
+            Channel channel = connection.channel();
+            while (channel != null) {
+                SslHandler ssl = channel.pipeline().get(SslHandler.class);
+                if (ssl != null) {
+                    SSLSession session = ssl.engine().getSession();
+                    return new TlsDetails(session.getProtocol(), session.getCipherSuite(), host);
+                }
+                channel = channel.parent();
+            }
+        }
+        return new TlsDetails(null, null, host);
+    }
+
+    private static String truncate(String value, int max) {
+        if (value == null) {
+            return "";
+        }
+        return value.length() > max ? value.substring(0, max) : value;
+    }
+}

@@ -1,0 +1,82 @@
+package io.mlgate.gateway;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/**
+ * The first stage of every request and the last word on it. It gives the call its request id and {@code Date}
+ * header, decodes which API call it is, refuses all calls while the audit log cannot write (fail closed), and
+ * registers the audit append as a before-commit action, so no response leaves before its event is durable —
+ * whichever stage produced the response (handler, authentication failure, denial, error).
+ */
+public final class CallLifecycleFilter implements WebFilter, Ordered {
+
+    private final ApiCallDecoder decoder;
+    private final AuditRecorder audit;
+    private final Clock clock;
+    private volatile CachedDate cachedDate = new CachedDate(-1, "");
+
+    private record CachedDate(long epochSecond, String text) {}
+
+    public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, Clock clock) {
+        this.decoder = decoder;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String requestId = UUID.randomUUID().toString();
+        ApiCall apiCall = decoder.decode(exchange.getRequest());
+        GatewayCall call = GatewayCall.start(exchange, requestId, apiCall);
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set("x-amzn-RequestId", requestId);
+        headers.set(HttpHeaders.DATE, httpDate());
+        exchange.getResponse().beforeCommit(() -> audit.record(exchange, call));
+
+        if (!audit.healthy()) {
+            return ErrorResponder.write(exchange, AwsError.serviceUnavailable(
+                    "The audit log cannot record calls; the gateway refuses calls until it can."));
+        }
+        if (apiCall == null) {
+            return ErrorResponder.write(exchange, AwsError.unknownOperation(
+                    "No operation matches " + exchange.getRequest().getMethod() + " "
+                            + truncate(exchange.getRequest().getURI().getRawPath())));
+        }
+        return chain.filter(exchange);
+    }
+
+    private String httpDate() {
+        long now = clock.millis() / 1000;
+        CachedDate cached = cachedDate;
+        if (cached.epochSecond != now) {
+            String text = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(now), ZoneOffset.UTC));
+            cached = new CachedDate(now, text);
+            cachedDate = cached;
+        }
+        return cached.text;
+    }
+
+    private static String truncate(String path) {
+        if (path == null) {
+            return "/";
+        }
+        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+}

@@ -1,0 +1,187 @@
+package io.mlgate.gateway;
+
+import io.mlgate.audit.AuditLog;
+import io.mlgate.audit.AuditLogSettings;
+import io.mlgate.audit.Durability;
+import io.mlgate.auth.sigv4.SigV4Policy;
+import io.mlgate.auth.sigv4.SigV4Verifier;
+import io.mlgate.auth.sigv4.SigningSecret;
+import io.mlgate.credentials.AccessKeyStore;
+import io.mlgate.credentials.StoredAccessKey;
+import io.mlgate.iam.config.IamConfiguration;
+import io.mlgate.iam.config.IamConfigurationLoader;
+import io.mlgate.iam.eval.PolicyEvaluator;
+import io.mlgate.iam.json.ConfigurationException;
+import io.mlgate.kms.EnvelopeCipher;
+import io.mlgate.kms.Keystore;
+import io.mlgate.kms.RootKey;
+import io.mlgate.runtime.EndpointRegistry;
+import io.mlgate.runtime.InferenceService;
+import io.mlgate.runtime.store.ModelStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Wires the plain-Java cores (keys, IAM, SigV4, audit, model store, runtime) and the gateway stages that use them.
+ * Everything the hot path needs is built here once: no stage parses configuration per request.
+ */
+@Configuration(proxyBeanMethods = false)
+public class CoreConfiguration {
+
+    /** Environment variable that switches the root key from keys/root.key to a passphrase-derived key. */
+    public static final String ROOT_PASSPHRASE_ENV = "MLGATE_ROOT_PASSPHRASE";
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    RootKey rootKey(GatewayProperties properties) throws IOException {
+        String passphrase = System.getenv(ROOT_PASSPHRASE_ENV);
+        if (passphrase != null && !passphrase.isEmpty()) {
+            return RootKey.fromPassphrase(passphrase.toCharArray(), properties.keysDir());
+        }
+        return RootKey.loadOrCreate(properties.keysDir());
+    }
+
+    @Bean
+    Keystore keystore(GatewayProperties properties, RootKey rootKey) throws IOException {
+        return Keystore.open(properties.keysDir(), rootKey);
+    }
+
+    @Bean
+    AccessKeyStore accessKeyStore(GatewayProperties properties, RootKey rootKey) throws IOException {
+        return AccessKeyStore.open(properties.keysDir(), rootKey);
+    }
+
+    @Bean
+    IamConfiguration iamConfiguration(GatewayProperties properties) {
+        try {
+            return IamConfigurationLoader.load(properties.policiesDir());
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException("the IAM configuration in " + properties.policiesDir()
+                    + " is invalid:\n" + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    HostingAccount hostingAccount(IamConfiguration iam) {
+        return HostingAccount.of(iam);
+    }
+
+    @Bean
+    PrincipalDirectory principalDirectory(IamConfiguration iam) {
+        return new PrincipalDirectory(iam);
+    }
+
+    @Bean
+    PolicyEvaluator policyEvaluator() {
+        return new PolicyEvaluator();
+    }
+
+    @Bean
+    SigV4Verifier sigV4Verifier(GatewayProperties properties, AccessKeyStore accessKeys, Clock clock) {
+        SigV4Policy policy = SigV4Policy.builder()
+                .allowedRegions(Set.of(properties.region()))
+                .maxClockSkew(properties.clockSkew())
+                .clock(clock)
+                .build();
+        return new SigV4Verifier(policy, accessKeyId -> accessKeys.find(accessKeyId)
+                .filter(StoredAccessKey::isActive)
+                .map(key -> SigningSecret.of(key.secretAccessKey(), key.userArn())));
+    }
+
+    @Bean(destroyMethod = "close")
+    AuditLog auditLog(GatewayProperties properties, Clock clock, HostingAccount account) throws IOException {
+        Durability durability = "batched".equalsIgnoreCase(properties.auditSync())
+                ? Durability.batched(properties.auditBatchDelay()) : Durability.strict();
+        return AuditLog.open(properties.auditDir(), AuditLogSettings.builder()
+                .durability(durability)
+                .clock(clock)
+                .region(properties.region())
+                .accountId(account.id())
+                .build());
+    }
+
+    @Bean
+    AuditRecorder auditRecorder(AuditLog log, GatewayProperties properties, Clock clock) {
+        return new AuditRecorder(log, properties.region(), clock);
+    }
+
+    @Bean
+    EnvelopeCipher envelopeCipher(Keystore keystore) {
+        return new EnvelopeCipher(keystore);
+    }
+
+    @Bean
+    ModelStore modelStore(GatewayProperties properties, EnvelopeCipher cipher) throws IOException {
+        return new ModelStore(properties.dataDir(), cipher);
+    }
+
+    @Bean(destroyMethod = "closeAll")
+    EndpointCatalog endpointCatalog(ModelStore store, Keystore keystore, HostingAccount account,
+                                    GatewayProperties properties) throws IOException {
+        return EndpointCatalog.withDemoEndpoints(store, keystore, account.id(), properties.region());
+    }
+
+    @Bean
+    InferenceService inferenceService(EndpointCatalog catalog) {
+        return new InferenceService(catalog.registry());
+    }
+
+    @Bean(destroyMethod = "dispose")
+    Scheduler inferenceScheduler(GatewayProperties properties) {
+        return Schedulers.newParallel("mlgate-inference", properties.inferenceThreads(), true);
+    }
+
+    // ---- the stages of the request path, in order ----
+
+    @Bean
+    ApiCallDecoder apiCallDecoder(GatewayProperties properties, HostingAccount account) {
+        return new ApiCallDecoder(properties.region(), account.id(), properties.maxInvokeBody());
+    }
+
+    @Bean
+    CallLifecycleFilter callLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, Clock clock) {
+        return new CallLifecycleFilter(decoder, audit, clock);
+    }
+
+    @Bean
+    SigV4AuthenticationFilter sigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals) {
+        return new SigV4AuthenticationFilter(verifier, principals);
+    }
+
+    @Bean
+    IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
+                                                    Clock clock) {
+        return new IamAuthorizationManager(evaluator, properties.region(), clock);
+    }
+
+    @Bean
+    InvokeEndpointHandler invokeEndpointHandler(InferenceService inference, Scheduler inferenceScheduler) {
+        return new InvokeEndpointHandler(inference, inferenceScheduler);
+    }
+
+    @Bean
+    OperationDispatcher operationDispatcher(InvokeEndpointHandler invokeEndpoint) {
+        return new OperationDispatcher(invokeEndpoint);
+    }
+
+    @Bean
+    GatewayExceptionHandler gatewayExceptionHandler() {
+        return new GatewayExceptionHandler();
+    }
+
+    @Bean
+    DemoSetup demoSetup(GatewayProperties properties, AccessKeyStore accessKeys, IamConfiguration iam,
+                        HostingAccount account) throws IOException {
+        return DemoSetup.prepare(properties, accessKeys, iam, account);
+    }
+}

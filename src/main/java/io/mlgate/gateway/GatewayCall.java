@@ -1,0 +1,78 @@
+package io.mlgate.gateway;
+
+import io.mlgate.iam.eval.Decision;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * What the gateway learns about one request as it passes socket → authentication → authorization → handler; the
+ * audit event is built from it just before the response is committed. One instance per exchange, touched by one
+ * stage at a time.
+ */
+public final class GatewayCall {
+
+    private static final String ATTRIBUTE = GatewayCall.class.getName();
+
+    private final String requestId;
+    private final long startNanos;
+    private final ApiCall apiCall;
+    private volatile String claimedAccessKeyId;
+    private volatile Caller caller;
+    private volatile byte[] body;
+    private volatile String bodySha256;
+    private volatile Decision decision;
+    private volatile String accessDeniedMessage;
+    private volatile String errorCode;
+    private volatile String errorMessage;
+    private volatile String invokedVariant;
+    private volatile long modelNanos = -1;
+
+    private GatewayCall(String requestId, ApiCall apiCall) {
+        this.requestId = requestId;
+        this.apiCall = apiCall;
+        this.startNanos = System.nanoTime();
+    }
+
+    public static GatewayCall start(ServerWebExchange exchange, String requestId, ApiCall apiCall) {
+        GatewayCall call = new GatewayCall(requestId, apiCall);
+        exchange.getAttributes().put(ATTRIBUTE, call);
+        return call;
+    }
+
+    public static GatewayCall of(ServerWebExchange exchange) {
+        GatewayCall call = exchange.getAttribute(ATTRIBUTE);
+        if (call == null) {
+            throw new IllegalStateException("no GatewayCall on this exchange");
+        }
+        return call;
+    }
+
+    public String requestId() { return requestId; }
+    public long startNanos() { return startNanos; }
+    /** The decoded call, or null when the request matched no operation. */
+    public ApiCall apiCall() { return apiCall; }
+    public AwsProtocol protocol() { return apiCall == null ? AwsProtocol.REST_JSON : apiCall.protocol(); }
+
+    public String claimedAccessKeyId() { return claimedAccessKeyId; }
+    public void claimedAccessKeyId(String id) { this.claimedAccessKeyId = id; }
+
+    public Caller caller() { return caller; }
+    public void authenticated(Caller caller) { this.caller = caller; }
+
+    public byte[] body() { return body; }
+    public String bodySha256() { return bodySha256; }
+    public void body(byte[] body, String sha256) { this.body = body; this.bodySha256 = sha256; }
+
+    public Decision decision() { return decision; }
+    public void decision(Decision decision) { this.decision = decision; }
+    /** AWS's AccessDenied text for a denied call (who, which action, which resource, why). */
+    public String accessDeniedMessage() { return accessDeniedMessage; }
+    public void accessDeniedMessage(String message) { this.accessDeniedMessage = message; }
+
+    public String errorCode() { return errorCode; }
+    public String errorMessage() { return errorMessage; }
+    public void fail(String code, String message) { this.errorCode = code; this.errorMessage = message; }
+
+    public String invokedVariant() { return invokedVariant; }
+    public long modelNanos() { return modelNanos; }
+    public void served(String variant, long modelNanos) { this.invokedVariant = variant; this.modelNanos = modelNanos; }
+}

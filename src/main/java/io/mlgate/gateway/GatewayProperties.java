@@ -1,0 +1,63 @@
+package io.mlgate.gateway;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Gateway settings ({@code mlgate.*}). Relative folders resolve against {@code mlgate.home} (the repository root when
+ * started with {@code ./mlgate}).
+ *
+ * @param home           base folder for the relative folders below
+ * @param keysDir        generated keys, certificates, the keystore and access keys
+ * @param policiesDir    declarative IAM configuration
+ * @param auditDir       audit event files
+ * @param dataDir        runtime state: the encrypted model store
+ * @param region         the region this gateway serves (scope of SigV4 credentials and of ARNs)
+ * @param host           the address HTTPS listens on; also a subject alternative name of the dev certificate
+ * @param clockSkew      the SigV4 clock-skew window
+ * @param maxInvokeBody  largest InvokeEndpoint payload (SageMaker's 6 MiB)
+ * @param auditSync      {@code strict} (fsync before the response, the default) or {@code batched}
+ * @param auditBatchDelay longest delay before an fsync in {@code batched} mode
+ * @param inferenceThreads size of the scheduler that runs models (0 = number of cores)
+ * @param demo           create the demo access keys and credentials file on start
+ */
+@ConfigurationProperties("mlgate")
+public record GatewayProperties(
+        Path home,
+        Path keysDir,
+        Path policiesDir,
+        Path auditDir,
+        Path dataDir,
+        String region,
+        String host,
+        Duration clockSkew,
+        Integer maxInvokeBody,
+        String auditSync,
+        Duration auditBatchDelay,
+        Integer inferenceThreads,
+        Boolean demo) {
+
+    public GatewayProperties {
+        home = home == null ? Path.of(".") : home;
+        keysDir = resolve(home, keysDir, "keys");
+        policiesDir = resolve(home, policiesDir, "policies");
+        auditDir = resolve(home, auditDir, "audit");
+        dataDir = resolve(home, dataDir, "data");
+        region = region == null || region.isBlank() ? "us-east-1" : region;
+        host = host == null || host.isBlank() ? "127.0.0.1" : host;
+        clockSkew = clockSkew == null ? Duration.ofMinutes(5) : clockSkew;
+        maxInvokeBody = maxInvokeBody == null ? 6 * 1024 * 1024 : maxInvokeBody;
+        auditSync = auditSync == null ? "strict" : auditSync;
+        auditBatchDelay = auditBatchDelay == null ? Duration.ofMillis(5) : auditBatchDelay;
+        inferenceThreads = inferenceThreads == null || inferenceThreads <= 0
+                ? Runtime.getRuntime().availableProcessors() : inferenceThreads;
+        demo = demo == null || demo;
+    }
+
+    private static Path resolve(Path home, Path value, String fallback) {
+        Path path = value == null ? Path.of(fallback) : value;
+        return (path.isAbsolute() ? path : home.resolve(path)).toAbsolutePath().normalize();
+    }
+}

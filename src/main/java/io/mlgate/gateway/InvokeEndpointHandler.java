@@ -1,0 +1,62 @@
+package io.mlgate.gateway;
+
+import io.mlgate.runtime.EndpointNotFoundException;
+import io.mlgate.runtime.InferenceService;
+import io.mlgate.runtime.InvalidInputException;
+import io.mlgate.runtime.InvocationResult;
+import io.mlgate.runtime.ModelInvocationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * SageMaker Runtime's InvokeEndpoint ({@code POST /endpoints/{name}/invocations}, rest-json): runs the model on the
+ * inference scheduler (never on the event loop) with the body the authentication step already buffered and
+ * hashed, and answers with the model's output and the {@code x-Amzn-Invoked-Production-Variant} header.
+ */
+public final class InvokeEndpointHandler {
+
+    private final InferenceService inference;
+    private final Scheduler scheduler;
+
+    public InvokeEndpointHandler(InferenceService inference, Scheduler scheduler) {
+        this.inference = inference;
+        this.scheduler = scheduler;
+    }
+
+    public Mono<Void> handle(ServerWebExchange exchange) {
+        GatewayCall call = GatewayCall.of(exchange);
+        ApiCall api = call.apiCall();
+        HttpHeaders requestHeaders = exchange.getRequest().getHeaders();
+        String contentType = requestHeaders.getFirst(HttpHeaders.CONTENT_TYPE);
+        String accept = requestHeaders.getFirst(HttpHeaders.ACCEPT);
+        String targetVariant = requestHeaders.getFirst("X-Amzn-SageMaker-Target-Variant");
+        byte[] body = call.body();
+        return Mono.fromCallable(() -> inference.invoke(api.endpointName(), targetVariant, body, contentType, accept))
+                .subscribeOn(scheduler)
+                .flatMap(result -> respond(exchange, call, result))
+                .onErrorResume(EndpointNotFoundException.class, e ->
+                        ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage())))
+                .onErrorResume(InvalidInputException.class, e ->
+                        ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage()),
+                                ErrorResponder.withoutQuotedValues(e.getMessage())))
+                .onErrorResume(ModelInvocationException.class, e ->
+                        ErrorResponder.write(exchange, new AwsError(424, "ModelError",
+                                "Received server error (500) from primary with message \"" + e.getMessage() + "\"."),
+                                "Received server error (500) from primary; the model's message is withheld from the audit log."));
+    }
+
+    private static Mono<Void> respond(ServerWebExchange exchange, GatewayCall call, InvocationResult result) {
+        call.served(result.invokedVariant(), result.modelLatencyNanos());
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.OK);
+        HttpHeaders headers = response.getHeaders();
+        headers.set(HttpHeaders.CONTENT_TYPE, result.contentType());
+        headers.set("x-Amzn-Invoked-Production-Variant", result.invokedVariant());
+        headers.setContentLength(result.body().length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(result.body())));
+    }
+}

@@ -1,0 +1,373 @@
+package io.mlgate.gateway;
+
+import io.mlgate.auth.sigv4.SigV4Signer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The gateway end to end: the app on a random HTTPS port, called by the real AWS SDK for Java v2
+ * SageMakerRuntimeClient trusting the generated dev CA; every case checks the SDK's exception and the audit event.
+ */
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayIntegrationTest {
+
+    static Path home;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        home = Files.createTempDirectory("mlgate-it");
+        registry.add("mlgate.home", () -> home.toString());
+        registry.add("mlgate.policies-dir", () -> Path.of("policies").toAbsolutePath().toString());
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    GatewayProperties properties;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    static Map<String, String[]> profiles() throws IOException {
+        return DemoCredentialsFile.read(home.resolve("keys").resolve(DemoCredentialsFile.FILE_NAME));
+    }
+
+    SageMakerRuntimeClient client(String profile) throws Exception {
+        String[] keys = profiles().get(profile);
+        return client(keys[0], keys[1], UnaryOperator.identity());
+    }
+
+    SageMakerRuntimeClient client(String accessKey, String secret, UnaryOperator<SdkHttpFullRequest> onTheWire)
+            throws Exception {
+        TrustManagerFactory trust = trustDevCa();
+        SdkHttpClient http = new TamperingHttpClient(ApacheHttpClient.builder()
+                .tlsTrustManagersProvider(trust::getTrustManagers)
+                .build(), onTheWire);
+        return SageMakerRuntimeClient.builder()
+                .endpointOverride(URI.create("https://localhost:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
+                .httpClient(http)
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
+                .build();
+    }
+
+    TrustManagerFactory trustDevCa() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(home.resolve("keys/dev-ca.pem"))) {
+            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            store.setCertificateEntry("mlgate-dev-ca", ca);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory;
+    }
+
+    static SdkBytes csv(String text) {
+        return SdkBytes.fromString(text, StandardCharsets.UTF_8);
+    }
+
+    /** All audit events written so far, parsed. */
+    List<JsonNode> auditEvents() throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        try (Stream<Path> files = Files.list(properties.auditDir())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        events.add(json.readTree(line));
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    JsonNode auditEvent(String requestId) throws IOException {
+        return auditEvents().stream()
+                .filter(e -> requestId.equals(e.path("requestID").asString()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no audit event for request " + requestId));
+    }
+
+    @Test
+    void analystInvokesIrisAndTheCallIsAudited() throws Exception {
+        try (SageMakerRuntimeClient client = client("demo-analyst")) {
+            InvokeEndpointResponse response = client.invokeEndpoint(r -> r.endpointName("iris")
+                    .contentType("text/csv").accept("application/json").body(csv("5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3")));
+            assertThat(response.invokedProductionVariant()).isEqualTo("AllTraffic");
+            JsonNode body = json.readTree(response.body().asUtf8String());
+            assertThat(body.path("predictions").get(0).path("predicted_label").asString()).isEqualTo("setosa");
+            assertThat(body.path("predictions").get(1).path("predicted_label").asString()).isEqualTo("virginica");
+
+            JsonNode event = auditEvent(response.responseMetadata().requestId());
+            assertThat(event.path("eventName").asString()).isEqualTo("InvokeEndpoint");
+            assertThat(event.path("eventSource").asString()).isEqualTo("sagemaker.amazonaws.com");
+            assertThat(event.path("eventCategory").asString()).isEqualTo("Data");
+            assertThat(event.path("userIdentity").path("userName").asString()).isEqualTo("demo-analyst");
+            assertThat(event.path("userIdentity").path("type").asString()).isEqualTo("IAMUser");
+            assertThat(event.has("errorCode")).isFalse();
+            assertThat(event.path("tlsDetails").path("tlsVersion").asString()).startsWith("TLSv1.");
+            assertThat(event.toString()).doesNotContain("5.1,3.5");
+        }
+    }
+
+    @Test
+    void jsonBodyIsAccepted() throws Exception {
+        try (SageMakerRuntimeClient client = client("demo-admin")) {
+            InvokeEndpointResponse response = client.invokeEndpoint(r -> r.endpointName("iris")
+                    .contentType("application/json").body(csv("{\"instances\":[[5.9,3.0,4.2,1.5]]}")));
+            assertThat(response.body().asUtf8String()).contains("\"predicted_label\":\"versicolor\"");
+        }
+    }
+
+    @Test
+    void guestIsDenied() throws Exception {
+        try (SageMakerRuntimeClient client = client("demo-guest")) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .contains("user/demo-guest is not authorized to perform: sagemaker:InvokeEndpoint");
+                        assertAudited(e, "AccessDeniedException");
+                    });
+        }
+    }
+
+    @Test
+    void analystIsDeniedAnotherEndpoint() throws Exception {
+        try (SageMakerRuntimeClient client = client("demo-analyst")) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("fraud").contentType("text/csv")
+                    .body(csv("1,2,3,4"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                        assertAudited(e, "AccessDeniedException");
+                    });
+        }
+    }
+
+    @Test
+    void wrongSecretIsASignatureError() throws Exception {
+        String[] analyst = profiles().get("demo-analyst");
+        try (SageMakerRuntimeClient client = client(analyst[0], "wrong" + analyst[1].substring(5), UnaryOperator.identity())) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+                        JsonNode event = assertAudited(e, "InvalidSignatureException");
+                        assertThat(event.path("userIdentity").path("accessKeyId").asString()).isEqualTo(analyst[0]);
+                    });
+        }
+    }
+
+    @Test
+    void tamperedSignatureIsRejected() throws Exception {
+        String[] analyst = profiles().get("demo-analyst");
+        UnaryOperator<SdkHttpFullRequest> flipLastSignatureChar = request -> {
+            String auth = request.firstMatchingHeader("Authorization").orElseThrow();
+            char last = auth.charAt(auth.length() - 1);
+            String tampered = auth.substring(0, auth.length() - 1) + (last == '0' ? '1' : '0');
+            return request.toBuilder().putHeader("Authorization", tampered).build();
+        };
+        try (SageMakerRuntimeClient client = client(analyst[0], analyst[1], flipLastSignatureChar)) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+                        assertAudited(e, "InvalidSignatureException");
+                    });
+        }
+    }
+
+    @Test
+    void tamperedBodyIsRejected() throws Exception {
+        String[] analyst = profiles().get("demo-analyst");
+        UnaryOperator<SdkHttpFullRequest> swapBody = request -> request.toBuilder()
+                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(
+                        "6.3,3.3,6.0,2.5".getBytes(StandardCharsets.UTF_8)))
+                .build();
+        try (SageMakerRuntimeClient client = client(analyst[0], analyst[1], swapBody)) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("XAmzContentSHA256Mismatch");
+                        assertAudited(e, "XAmzContentSHA256Mismatch");
+                    });
+        }
+    }
+
+    @Test
+    void expiredTimestampIsRejected() throws Exception {
+        String[] analyst = profiles().get("demo-analyst");
+        // re-sign what the SDK sends with a clock 10 minutes behind: a valid signature on a stale date
+        Clock stale = Clock.fixed(Instant.now().minus(Duration.ofMinutes(10)), ZoneOffset.UTC);
+        UnaryOperator<SdkHttpFullRequest> resign = request -> resign(request, analyst[0], analyst[1], stale);
+        try (SageMakerRuntimeClient client = client(analyst[0], analyst[1], resign)) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+                        assertThat(e.awsErrorDetails().errorMessage()).startsWith("Signature expired:");
+                        assertAudited(e, "InvalidSignatureException");
+                    });
+        }
+    }
+
+    @Test
+    void unknownEndpointIsAValidationError() throws Exception {
+        try (SageMakerRuntimeClient client = client("demo-admin")) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("no-such-model").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(ValidationErrorException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .isEqualTo("Endpoint no-such-model of account 123456789012 not found.");
+                        assertAudited(e, "ValidationError");
+                    });
+        }
+    }
+
+    @Test
+    void malformedBodyIsAValidationError() throws Exception {
+        try (SageMakerRuntimeClient client = client("demo-analyst")) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,abc,1.4"))))
+                    .isInstanceOfSatisfying(ValidationErrorException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        JsonNode event = assertAudited(e, "ValidationError");
+                        assertThat(event.toString()).doesNotContain("abc");
+                    });
+        }
+    }
+
+    @Test
+    void unknownAccessKeyIsUnrecognized() throws Exception {
+        try (SageMakerRuntimeClient client = client("AKIAAAAAAAAAAAAAAAAA", "x".repeat(40), UnaryOperator.identity())) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(csv("5.1,3.5,1.4,0.2"))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(403);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
+                        assertAudited(e, "UnrecognizedClientException");
+                    });
+        }
+    }
+
+    private JsonNode assertAudited(SageMakerRuntimeException e, String errorCode) {
+        try {
+            JsonNode event = auditEvent(e.requestId());
+            assertThat(event.path("errorCode").asString()).isEqualTo(errorCode);
+            assertThat(event.path("eventName").asString()).isEqualTo("InvokeEndpoint");
+            return event;
+        } catch (IOException io) {
+            throw new AssertionError(io);
+        }
+    }
+
+    static SdkHttpFullRequest resign(SdkHttpFullRequest request, String accessKey, String secret, Clock clock) {
+        byte[] body = request.contentStreamProvider().map(p -> {
+            try (InputStream in = p.newStream()) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).orElse(new byte[0]);
+        SdkHttpFullRequest.Builder builder = request.toBuilder()
+                .removeHeader("Authorization").removeHeader("X-Amz-Date");
+        Map<String, String> added = SigV4Signer.builder().credentials(accessKey, secret.toCharArray())
+                .region("us-east-1").service("sagemaker").clock(clock).build()
+                .sign(request.method().name(), request.getUri(), headersOf(builder.build()), body);
+        added.forEach(builder::putHeader);
+        return builder.build();
+    }
+
+    static Map<String, List<String>> headersOf(SdkHttpRequest request) {
+        return request.headers();
+    }
+
+    /** An SDK HTTP client that changes the signed request on the wire, to test what the gateway rejects. */
+    static final class TamperingHttpClient implements SdkHttpClient {
+        private final SdkHttpClient delegate;
+        private final UnaryOperator<SdkHttpFullRequest> change;
+
+        TamperingHttpClient(SdkHttpClient delegate, UnaryOperator<SdkHttpFullRequest> change) {
+            this.delegate = delegate;
+            this.change = change;
+        }
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            SdkHttpRequest wire = request.httpRequest();
+            SdkHttpFullRequest changed = change.apply(SdkHttpFullRequest.builder()
+                    .method(wire.method()).uri(wire.getUri()).headers(wire.headers())
+                    .contentStreamProvider(request.contentStreamProvider().orElse(null)).build());
+            return delegate.prepareRequest(HttpExecuteRequest.builder()
+                    .request(changed)
+                    .contentStreamProvider(changed.contentStreamProvider().orElse(null))
+                    .build());
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
