@@ -1,5 +1,7 @@
 package io.mlgate.iam.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,6 @@ public record IamGroup(String accountId, String name, String path, String arn, S
 
     public IamGroup {
         attachedPolicyArns = List.copyOf(attachedPolicyArns);
-        inlinePolicies = Collections2.orderedCopy(inlinePolicies);
+        inlinePolicies = Collections.unmodifiableMap(new LinkedHashMap<>(inlinePolicies));
     }
 }

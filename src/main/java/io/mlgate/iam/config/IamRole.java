@@ -1,5 +1,7 @@
 package io.mlgate.iam.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +19,8 @@ public record IamRole(String accountId, String name, String path, String arn, St
         Optional<String> permissionsBoundaryArn, SourcePosition definedAt) {
 
     public IamRole {
-        tags = Collections2.orderedCopy(tags);
+        tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         attachedPolicyArns = List.copyOf(attachedPolicyArns);
-        inlinePolicies = Collections2.orderedCopy(inlinePolicies);
+        inlinePolicies = Collections.unmodifiableMap(new LinkedHashMap<>(inlinePolicies));
     }
 }

@@ -33,6 +33,7 @@ class GlobPatternTest {
         assertThat(plain("exact", "exactly")).isFalse();
         assertThat(plain("pre*", "prefix")).isTrue();
         assertThat(plain("pre*", "pr")).isFalse();
+        assertThat(plain("pre*", "xprefix")).isFalse();
         assertThat(plain("a**b", "ab")).isTrue();
         assertThat(plain("*:*", "x:y")).isTrue();
     }

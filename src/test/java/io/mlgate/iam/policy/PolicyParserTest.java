@@ -297,4 +297,23 @@ class PolicyParserTest {
         assertThatThrownBy(() -> PolicyParser.parse("[]", SRC)).isInstanceOf(PolicyParseException.class)
                 .hasMessageContaining("must be a JSON object");
     }
+
+    @Test
+    void malformedPolicyVariables() {
+        List<ConfigurationProblem> ps = problems("""
+                {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {
+                  "StringEquals": {"aws:username": "${aws:username"},
+                  "StringLike": {"s3:prefix": "${aws:PrincipalTag/team, default}"}}}}""");
+        assertThat(ps).hasSize(2);
+        assertAt(ps.get(0), 2, 36, "unterminated policy variable");
+        assertAt(ps.get(1), 3, 31, "default value must be in single quotes");
+    }
+
+    @Test
+    void variablesAreNotParsedUnderTheOldVersion() throws Exception {
+        PolicyDocument doc = PolicyParser.parse("""
+                {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*",
+                  "Condition": {"StringEquals": {"aws:username": "${aws:username"}}}}""", SRC);
+        assertThat(doc.statements().get(0).condition().clauses().get(0).values()).containsExactly("${aws:username");
+    }
 }
