@@ -25,6 +25,8 @@ import java.util.Optional;
 public final class DemoSetup {
 
     private static final Log LOG = LogFactory.getLog(DemoSetup.class);
+    /** Where the printed CLI command saves the model's answer (the CLI writes the body to a file). */
+    public static final String OUTPUT_FILE = "/tmp/mlgate-iris-prediction.json";
     public static final List<String> DEMO_USERS = List.of("demo-admin", "demo-analyst", "demo-guest");
 
     private final GatewayProperties properties;
@@ -108,6 +110,7 @@ public final class DemoSetup {
                 + " --endpoint-url " + url + " --region " + properties.region()
                 + " --profile " + profile
                 + " --endpoint-name iris --content-type text/csv"
-                + " --cli-binary-format raw-in-base64-out --body '5.1,3.5,1.4,0.2' /dev/stdout";
+                + " --cli-binary-format raw-in-base64-out --body '5.1,3.5,1.4,0.2' " + OUTPUT_FILE
+                + " && cat " + OUTPUT_FILE;
     }
 }
