@@ -2,6 +2,7 @@ package io.mlgate.gateway;
 
 import io.mlgate.auth.sigv4.SigV4Signer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,30 +55,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The gateway end to end: the app on a random HTTPS port, called by the real AWS SDK for Java v2
  * SageMakerRuntimeClient trusting the generated dev CA; every case checks the SDK's exception and the audit event.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class GatewayIntegrationTest {
-
-    static Path home;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        home = Files.createTempDirectory("mlgate-it");
-        registry.add("mlgate.home", () -> home.toString());
-        registry.add("mlgate.policies-dir", () -> Path.of("policies").toAbsolutePath().toString());
-    }
-
-    @AfterAll
-    static void cleanUp() throws IOException {
-        try (Stream<Path> files = Files.walk(home)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    @LocalServerPort
-    int port;
+class GatewayIntegrationTest extends RunningGateway {
 
     @Autowired
     GatewayProperties properties;
+
+    @Autowired
+    DemoSetup demo;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -103,18 +87,6 @@ class GatewayIntegrationTest {
                 .httpClient(http)
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
                 .build();
-    }
-
-    TrustManagerFactory trustDevCa() throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(home.resolve("keys/dev-ca.pem"))) {
-            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            store.setCertificateEntry("mlgate-dev-ca", ca);
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory;
     }
 
     static SdkBytes csv(String text) {
@@ -309,6 +281,42 @@ class GatewayIntegrationTest {
                         assertAudited(e, "UnrecognizedClientException");
                     });
         }
+    }
+
+    @Test
+    void thePrintedAwsCliCommandWorks() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/aws")), "AWS CLI v2 (/usr/bin/aws) not installed");
+        CliRun analyst = runCli(demo.cliCommand(port, "demo-analyst"));
+        assertThat(analyst.exit).as(analyst.output).isZero();
+        assertThat(analyst.output).contains("\"InvokedProductionVariant\": \"AllTraffic\"")
+                .contains("\"predicted_label\":\"setosa\"");
+
+        CliRun guest = runCli(demo.cliCommand(port, "demo-guest"));
+        assertThat(guest.exit).isNotZero();
+        assertThat(guest.output).contains("(AccessDeniedException)");
+
+        String wrongSecret = demo.cliCommand(port, "demo-analyst").replace("AWS_SHARED_CREDENTIALS_FILE=",
+                "AWS_SECRET_ACCESS_KEY=wrong" + "x".repeat(35) + " AWS_ACCESS_KEY_ID=" + profiles().get("demo-analyst")[0]
+                        + " IGNORED=").replace(" --profile demo-analyst", "");
+        CliRun wrong = runCli(wrongSecret);
+        assertThat(wrong.exit).isNotZero();
+        assertThat(wrong.output).contains("(InvalidSignatureException)");
+    }
+
+    record CliRun(int exit, String output) {}
+
+    static CliRun runCli(String command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true);
+        builder.environment().put("AWS_CONFIG_FILE", "/dev/null");
+        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        builder.environment().put("HOME", home.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("aws CLI timed out");
+        }
+        return new CliRun(process.exitValue(), output);
     }
 
     private JsonNode assertAudited(SageMakerRuntimeException e, String errorCode) {

@@ -1,0 +1,73 @@
+package io.mlgate.gateway;
+
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.stream.Stream;
+
+/**
+ * Base of the tests that need the gateway running: the whole app on a random HTTPS port with a fresh home folder
+ * (keys, audit, data generated as on a first start) and the repository's demo policies/. Subclasses share one
+ * application context.
+ */
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class RunningGateway {
+
+    static Path home;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        if (home == null) {
+            home = Files.createTempDirectory("mlgate-it");
+        }
+        registry.add("mlgate.home", () -> home.toString());
+        registry.add("mlgate.policies-dir", () -> Path.of("policies").toAbsolutePath().toString());
+    }
+
+    @AfterAll
+    static void keepHomeForOtherClasses() {
+        // the context (and its home) is shared by every subclass and closed by Spring at JVM exit
+    }
+
+    @LocalServerPort
+    int port;
+
+    static TrustManagerFactory trustDevCa() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(home.resolve("keys/dev-ca.pem"))) {
+            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            store.setCertificateEntry("mlgate-dev-ca", ca);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory;
+    }
+
+    static SSLContext clientContext(String protocol) throws Exception {
+        SSLContext context = SSLContext.getInstance(protocol);
+        context.init(null, trustDevCa().getTrustManagers(), null);
+        return context;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
