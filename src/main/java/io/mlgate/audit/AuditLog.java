@@ -147,7 +147,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Queues one record. The returned future completes when the record is durable as the settings define (fsynced for
+     * Queues one record, serialized on the calling thread. The returned future completes when the record is durable as the settings define (fsynced for
      * STRICT, written to the OS for BATCHED), or completes exceptionally with {@link AuditUnavailableException}: at
      * once if the queue is full, the log has failed or is closed; later if its write or fsync fails. This method never
      * blocks on I/O and never throws for an unavailable log.
@@ -294,6 +294,7 @@ public final class AuditLog implements AutoCloseable {
             }
             force();
             channel.close();
+            closeQuietly(lockChannel); // also covers close() called from a callback on this thread
         } catch (Throwable e) { // IOException, a runtime failure, or an interrupt: fail closed
             fail(batch, e);
         }
