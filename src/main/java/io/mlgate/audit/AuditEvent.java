@@ -169,14 +169,14 @@ public final class AuditEvent {
 
     /** This record as compact UTF-8 JSON, without a trailing newline. */
     public byte[] toJsonBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
         writeTo(out);
         return out.toByteArray();
     }
 
     /** This record as compact UTF-8 JSON followed by {@code '\n'}: one line of an event log segment. */
     byte[] toJsonLine() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
         writeTo(out);
         out.write('\n');
         return out.toByteArray();

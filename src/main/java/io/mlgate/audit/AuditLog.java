@@ -3,6 +3,8 @@ package io.mlgate.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,6 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Futures complete on the writer thread unless {@link AuditLogSettings#completionExecutor()} is set; attach only
  * light continuations there (or hop threads), since work done on the writer delays every other record.
  *
+ * <p>One log writes to a directory at a time: {@link #open} takes an exclusive lock on {@value #LOCK_FILE} there.
+ *
  * <p>At {@link #open} every segment whose last line is torn (no final newline, e.g. after a crash mid-write) is cut
  * back to its last complete record and fsynced; a new segment is always started, and its first records are
  * {@code AuditLogRecovered} service events naming the file and the number of bytes removed.
@@ -45,6 +49,8 @@ public final class AuditLog implements AutoCloseable {
     /** {@code eventName} of the record that marks a torn tail removed at open. */
     public static final String RECOVERY_EVENT_NAME = "AuditLogRecovered";
 
+    /** File in the audit directory locked by the one log that writes there. */
+    static final String LOCK_FILE = ".writer.lock";
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;
 
     private enum State { OPEN, CLOSING, FAILED, CLOSED }
@@ -66,8 +72,11 @@ public final class AuditLog implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean writerWaiting;               // guarded by lock
+    private long queuedBytes;                    // guarded by lock
     private volatile State state = State.OPEN;   // written under lock
     private final Thread writer;
+    private final FileChannel lockChannel;
+    private final FileLock dirLock;
 
     // Confined to the writer thread (and to the constructor before the writer starts).
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
@@ -96,16 +105,28 @@ public final class AuditLog implements AutoCloseable {
         this.completionExecutor = settings.completionExecutor();
 
         Files.createDirectories(dir);
-        List<SegmentName> existing = SegmentName.list(dir);
-        List<Repair> repairs = new ArrayList<>();
-        for (SegmentName s : existing) {
-            long cut = TornTail.repair(dir.resolve(s.fileName()), opener);
-            if (cut > 0) {
-                repairs.add(new Repair(s.fileName(), cut));
-            }
-        }
-        SegmentName newest = existing.isEmpty() ? null : existing.get(existing.size() - 1);
+        this.lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
         try {
+            this.dirLock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException | IOException e) {
+            closeQuietly(lockChannel);
+            throw new IOException("audit directory is already open for writing: " + dir, e);
+        }
+        if (dirLock == null) {
+            closeQuietly(lockChannel);
+            throw new IOException("audit directory is already open for writing by another process: " + dir);
+        }
+        try {
+            List<SegmentName> existing = SegmentName.list(dir);
+            List<Repair> repairs = new ArrayList<>();
+            for (SegmentName s : existing) {
+                long cut = TornTail.repair(dir.resolve(s.fileName()), opener);
+                if (cut > 0) {
+                    repairs.add(new Repair(s.fileName(), cut));
+                }
+            }
+            SegmentName newest = existing.isEmpty() ? null : existing.get(existing.size() - 1);
             startSegment(SegmentName.next(newest, settings.clock().instant()));
             if (!repairs.isEmpty()) {
                 List<Pending> markers = new ArrayList<>();
@@ -117,6 +138,7 @@ public final class AuditLog implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
+            closeQuietly(lockChannel); // releases the lock
             throw e;
         }
         this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
@@ -125,7 +147,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Queues one record. The returned future completes when the record is durable as the settings define (fsynced for
+     * Queues one record, serialized on the calling thread. The returned future completes when the record is durable as the settings define (fsynced for
      * STRICT, written to the OS for BATCHED), or completes exceptionally with {@link AuditUnavailableException}: at
      * once if the queue is full, the log has failed or is closed; later if its write or fsync fails. This method never
      * blocks on I/O and never throws for an unavailable log.
@@ -144,12 +166,14 @@ public final class AuditLog implements AutoCloseable {
             if (s != State.OPEN) {
                 return CompletableFuture.failedFuture(unavailable(s));
             }
-            if (queue.size() >= settings.queueCapacity()) {
+            if (queue.size() >= settings.queueCapacity()
+                    || (!queue.isEmpty() && queuedBytes + line.length > settings.maxQueuedBytes())) {
                 return CompletableFuture.failedFuture(new AuditUnavailableException(
-                        AuditUnavailableException.Reason.QUEUE_FULL,
-                        "audit queue is full (" + settings.queueCapacity() + " records)", null));
+                        AuditUnavailableException.Reason.QUEUE_FULL, "audit queue is full (" + queue.size()
+                        + " records, " + queuedBytes + " bytes)", null));
             }
             queue.addLast(new Pending(line, done));
+            queuedBytes += line.length;
             if (writerWaiting) {
                 wake.signal();
             }
@@ -201,6 +225,7 @@ public final class AuditLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        closeQuietly(lockChannel); // releases the directory lock
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -245,6 +270,7 @@ public final class AuditLog implements AutoCloseable {
                     }
                     batch.addAll(queue);
                     queue.clear();
+                    queuedBytes = 0;
                     closing = state != State.OPEN;
                 } finally {
                     lock.unlock();
@@ -268,6 +294,7 @@ public final class AuditLog implements AutoCloseable {
             }
             force();
             channel.close();
+            closeQuietly(lockChannel); // also covers close() called from a callback on this thread
         } catch (Throwable e) { // IOException, a runtime failure, or an interrupt: fail closed
             fail(batch, e);
         }
@@ -355,6 +382,7 @@ public final class AuditLog implements AutoCloseable {
             state = State.FAILED;
             rest = new ArrayList<>(queue);
             queue.clear();
+            queuedBytes = 0;
         } finally {
             lock.unlock();
         }
@@ -369,7 +397,7 @@ public final class AuditLog implements AutoCloseable {
         closeQuietly(channel);
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    private static void closeQuietly(java.nio.channels.Channel ch) {
         if (ch != null) {
             try {
                 ch.close();

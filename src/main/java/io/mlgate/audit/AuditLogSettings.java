@@ -12,10 +12,12 @@ public final class AuditLogSettings {
 
     public static final long DEFAULT_MAX_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
     private final Durability durability;
     private final long maxSegmentBytes;
     private final int queueCapacity;
+    private final long maxQueuedBytes;
     private final Executor completionExecutor;
     private final Clock clock;
     private final String region;
@@ -25,13 +27,14 @@ public final class AuditLogSettings {
         this.durability = b.durability;
         this.maxSegmentBytes = b.maxSegmentBytes;
         this.queueCapacity = b.queueCapacity;
+        this.maxQueuedBytes = b.maxQueuedBytes;
         this.completionExecutor = b.completionExecutor;
         this.clock = b.clock;
         this.region = b.region;
         this.accountId = b.accountId;
     }
 
-    /** STRICT, 64 MiB segments, 16384 queued records, futures completed on the writer thread, UTC system clock. */
+    /** STRICT, 64 MiB segments, at most 16384 queued records and 64 MiB queued, futures completed on the writer thread, UTC system clock. */
     public static AuditLogSettings defaults() {
         return builder().build();
     }
@@ -50,6 +53,11 @@ public final class AuditLogSettings {
 
     public int queueCapacity() {
         return queueCapacity;
+    }
+
+    /** Serialized bytes that may wait for the writer; bounds memory whatever the record sizes. */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
     }
 
     /** Executor that completes append futures (one task per batch), or null to complete on the writer thread. */
@@ -81,6 +89,7 @@ public final class AuditLogSettings {
         private Durability durability = Durability.strict();
         private long maxSegmentBytes = DEFAULT_MAX_SEGMENT_BYTES;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private Executor completionExecutor;
         private Clock clock = Clock.systemUTC();
         private String region = "us-east-1";
@@ -109,6 +118,15 @@ public final class AuditLogSettings {
                 throw new IllegalArgumentException("queueCapacity must be positive");
             }
             this.queueCapacity = v;
+            return this;
+        }
+
+        /** Serialized bytes that may wait for the writer; beyond this, appends fail fast with QUEUE_FULL. */
+        public Builder maxQueuedBytes(long v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("maxQueuedBytes must be positive");
+            }
+            this.maxQueuedBytes = v;
             return this;
         }
 

@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.core.JacksonException;
 
+@Timeout(60)
 class AuditLogReaderTest {
 
     @TempDir

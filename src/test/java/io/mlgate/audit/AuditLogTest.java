@@ -23,10 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
 
+@Timeout(60)
 class AuditLogTest {
 
     @TempDir
@@ -176,6 +178,40 @@ class AuditLogTest {
             log.append(event("after")).get(10, TimeUnit.SECONDS);
         }
         assertThat(requestIds(dir)).containsExactly("in-flight", "a0", "a1", "a2", "a3", "after");
+    }
+
+    @Test
+    void queuedBytesAreBoundedToo() throws Exception {
+        HookedChannels io = new HookedChannels();
+        int lineLength = event("b0").toJsonLine().length;
+        AuditLogSettings settings = AuditLogSettings.builder().maxQueuedBytes(lineLength * 2L).build();
+        try (AuditLog log = new AuditLog(dir, settings, io)) {
+            io.holdForces();
+            CompletableFuture<Void> inFlight = log.append(event("in-flight"));
+            io.awaitForceEntered();
+            CompletableFuture<Void> b0 = log.append(event("b0"));
+            CompletableFuture<Void> b1 = log.append(event("b1"));
+            CompletableFuture<Void> b2 = log.append(event("b2"));
+            assertThat(reasonOf(b2)).isEqualTo(AuditUnavailableException.Reason.QUEUE_FULL);
+            assertThat(b0).isNotDone();
+            assertThat(b1).isNotDone();
+            io.releaseForce();
+            CompletableFuture.allOf(inFlight, b0, b1).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(requestIds(dir)).containsExactly("in-flight", "b0", "b1");
+    }
+
+    @Test
+    void oneWriterPerDirectory() throws Exception {
+        try (AuditLog log = AuditLog.open(dir, AuditLogSettings.defaults())) {
+            assertThatThrownBy(() -> AuditLog.open(dir, AuditLogSettings.defaults()))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("already open");
+            assertThat(log.isHealthy()).isTrue();
+        }
+        try (AuditLog again = AuditLog.open(dir, AuditLogSettings.defaults())) {
+            again.append(event("again")).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(requestIds(dir)).containsExactly("again");
     }
 
     @Test
@@ -382,6 +418,7 @@ class AuditLogTest {
     void settingsRejectNonsense() {
         assertThatThrownBy(() -> AuditLogSettings.builder().maxSegmentBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AuditLogSettings.builder().queueCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AuditLogSettings.builder().maxQueuedBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Durability.batched(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThat(AuditLogSettings.defaults().durability().isStrict()).isTrue();
         assertThat(AuditLogSettings.defaults().maxSegmentBytes()).isEqualTo(64L * 1024 * 1024);

@@ -107,7 +107,8 @@ final class HookedChannels implements ChannelOpener {
                 if (gate != null) {
                     forceEntered.countDown();
                     try {
-                        gate.await();
+                        // bounded, so a failing assertion that skips releaseForce() cannot hang the build
+                        gate.await(15, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         throw new IOException(e);
                     }
