@@ -74,7 +74,7 @@ class IrisTrainerTest {
         assertThat(d.inputName()).isEqualTo("input");
         assertThat(d.outputName()).isEqualTo("output");
         assertThat(d.sha256()).isEqualTo(OnnxModel.sha256Hex(trained.onnxModel()));
-        assertThat(d.trainingCommand()).contains("io.mlgate.runtime.IrisTrainer");
+        assertThat(d.trainingCommand()).contains("./mlgate demo train-iris");
     }
 
     @Test
