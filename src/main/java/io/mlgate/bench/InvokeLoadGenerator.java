@@ -111,14 +111,15 @@ public final class InvokeLoadGenerator {
                 Map.of("host", List.of(host), "content-type", List.of(contentType)), body);
         long begin = System.nanoTime();
         return client
-                .headers(h -> {
-                    h.set(HttpHeaderNames.HOST, host);
-                    h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-                    signed.forEach(h::set);
-                })
                 .post()
                 .uri(uri)
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .send((request, outbound) -> {
+                    request.header(HttpHeaderNames.HOST, host);
+                    request.header(HttpHeaderNames.CONTENT_TYPE, contentType);
+                    request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                    signed.forEach(request::header);
+                    return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+                })
                 .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
                         .map(bytes -> response.status().code()))
                 .doOnNext(status -> {

@@ -2,6 +2,7 @@ package io.mlgate.gateway;
 
 import io.mlgate.pki.DevCertificateAuthority;
 import io.mlgate.pki.TlsMaterial;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -49,6 +50,8 @@ public class TlsConfiguration {
                                         .sslProvider(SslProvider.JDK)
                                         .protocols(PROTOCOLS)
                                         .ciphers(AEAD_CIPHER_SUITES))))
-                .protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+                .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                // small responses must not wait for Nagle's algorithm
+                .childOption(ChannelOption.TCP_NODELAY, true);
     }
 }
