@@ -284,6 +284,65 @@ class GatewayIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void aBodyOverSixMebibytesIsRefusedBeforeItIsRead() throws Exception {
+        byte[] big = new byte[6 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) '1');
+        try (SageMakerRuntimeClient client = client("demo-analyst")) {
+            assertThatThrownBy(() -> client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                    .body(SdkBytes.fromByteArray(big))))
+                    .isInstanceOfSatisfying(ValidationErrorException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorMessage()).contains("exceeds the limit of 6291456 bytes");
+                        assertAudited(e, "ValidationError");
+                    });
+        }
+    }
+
+    @Test
+    void anUnsignedRequestIsRefusedAndAuditedAsUnknown() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(clientContext("TLS")).build();
+        java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + port + "/endpoints/iris/invocations"))
+                .header("Content-Type", "text/csv")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("5.1,3.5,1.4,0.2")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("x-amzn-ErrorType").orElseThrow())
+                .startsWith("MissingAuthenticationTokenException");
+        String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
+        assertThat(response.headers().firstValue("date")).isPresent();
+        JsonNode event = auditEvent(requestId);
+        assertThat(event.path("userIdentity").path("type").asString()).isEqualTo("Unknown");
+        assertThat(event.path("errorCode").asString()).isEqualTo("MissingAuthenticationTokenException");
+    }
+
+    @Test
+    void aPresignedUrlIsAcceptedUntilItExpires() throws Exception {
+        String[] analyst = profiles().get("demo-analyst");
+        byte[] body = "5.1,3.5,1.4,0.2".getBytes(StandardCharsets.UTF_8);
+        URI target = URI.create("https://localhost:" + port + "/endpoints/iris/invocations");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(clientContext("TLS")).build();
+        for (boolean fresh : new boolean[] {true, false}) {
+            Clock clock = fresh ? Clock.systemUTC()
+                    : Clock.fixed(Instant.now().minus(Duration.ofMinutes(20)), ZoneOffset.UTC);
+            URI presigned = SigV4Signer.builder().credentials(analyst[0], analyst[1].toCharArray())
+                    .region("us-east-1").service("sagemaker").clock(clock).build()
+                    .presign("POST", target, Map.of("host", List.of("localhost:" + port), "content-type", List.of("text/csv")),
+                            body, Duration.ofMinutes(10));
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(presigned)
+                    .header("Content-Type", "text/csv")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (fresh) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).contains("setosa");
+            } else {
+                assertThat(response.statusCode()).isEqualTo(403);
+                assertThat(response.headers().firstValue("x-amzn-ErrorType").orElseThrow()).startsWith("RequestExpired");
+            }
+        }
+    }
+
+    @Test
     void thePrintedAwsCliCommandWorks() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/aws")), "AWS CLI v2 (/usr/bin/aws) not installed");
         CliRun analyst = runCli(demo.cliCommand(port, "demo-analyst"));

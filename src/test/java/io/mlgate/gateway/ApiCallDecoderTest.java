@@ -1,0 +1,55 @@
+package io.mlgate.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiCallDecoderTest {
+
+    private final ApiCallDecoder decoder = new ApiCallDecoder("us-east-1", "123456789012", 6 * 1024 * 1024);
+
+    @Test
+    void invokeEndpointIsDecodedWithActionResourceAndAuditParameters() {
+        ApiCall call = decoder.decode(MockServerHttpRequest.post("/endpoints/My-Endpoint1/invocations")
+                .header("Content-Type", "text/csv").header("Accept", "application/json")
+                .header("X-Amzn-SageMaker-Target-Variant", "B").build());
+        assertThat(call).isNotNull();
+        assertThat(call.operation()).isEqualTo("InvokeEndpoint");
+        assertThat(call.action()).isEqualTo("sagemaker:InvokeEndpoint");
+        assertThat(call.signingService()).isEqualTo("sagemaker");
+        assertThat(call.resourceArn()).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:endpoint/my-endpoint1");
+        assertThat(call.dataEvent()).isTrue();
+        assertThat(call.validationError()).isNull();
+        assertThat(call.requestParameters()).containsEntry("endpointName", "My-Endpoint1")
+                .containsEntry("contentType", "text/csv").containsEntry("targetVariant", "B");
+    }
+
+    @Test
+    void otherMethodsAndPathsAreNotOperations() {
+        assertThat(decoder.decode(MockServerHttpRequest.get("/endpoints/iris/invocations").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.post("/endpoints//invocations").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.post("/endpoint/iris/invocations").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.post("/").build())).isNull();
+    }
+
+    @Test
+    void endpointNamesFollowSageMakersRule() {
+        assertThat(ApiCallDecoder.validEndpointName("iris")).isTrue();
+        assertThat(ApiCallDecoder.validEndpointName("a-b--c9")).isTrue();
+        assertThat(ApiCallDecoder.validEndpointName("a".repeat(63))).isTrue();
+        assertThat(ApiCallDecoder.validEndpointName("a".repeat(64))).isFalse();
+        assertThat(ApiCallDecoder.validEndpointName("-iris")).isFalse();
+        assertThat(ApiCallDecoder.validEndpointName("iris-")).isFalse();
+        assertThat(ApiCallDecoder.validEndpointName("ir_is")).isFalse();
+        assertThat(ApiCallDecoder.validEndpointName("iris%2F..")).isFalse();
+    }
+
+    @Test
+    void anInvalidNameIsAValidationErrorWithoutAResource() {
+        ApiCall call = decoder.decode(MockServerHttpRequest.post("/endpoints/bad_name/invocations").build());
+        assertThat(call).isNotNull();
+        assertThat(call.validationError()).contains("'bad_name'").contains("endpointName");
+        assertThat(call.resourceArn()).endsWith(":endpoint/invalid");
+    }
+}
