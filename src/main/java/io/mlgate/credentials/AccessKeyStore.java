@@ -25,8 +25,8 @@ import io.mlgate.kms.AssociatedData;
 import io.mlgate.kms.AtomicFileWriter;
 import io.mlgate.kms.KeyCustodyException;
 import io.mlgate.kms.RootKey;
+import io.mlgate.kms.SealedStoreDocument;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -247,18 +247,7 @@ public final class AccessKeyStore {
     }
 
     private static Map<String, StoredAccessKey> read(Path file, RootKey root) throws IOException {
-        JsonNode doc;
-        try {
-            doc = JSON.readTree(Files.readAllBytes(file));
-        } catch (JacksonException e) {
-            throw new KeyCustodyException(file + " is not valid JSON (at " + e.getLocation() + ")");
-        }
-        if (doc == null || !doc.isObject() || !FORMAT.equals(doc.path("format").asString(""))) {
-            throw new KeyCustodyException(file + " is not an mlgate access-key store");
-        }
-        if (doc.path("version").asInt(0) != FORMAT_VERSION) {
-            throw new KeyCustodyException(file + " has unsupported access-key store version " + doc.path("version"));
-        }
+        JsonNode doc = SealedStoreDocument.read(file, FORMAT, FORMAT_VERSION, "access-key store");
         Map<String, StoredAccessKey> loaded = new LinkedHashMap<>();
         int index = 0;
         for (JsonNode entry : doc.path("accessKeys")) {

@@ -78,12 +78,12 @@ public final class AuditRecorder {
                 .requestID(call.requestId())
                 .eventType(EventType.AWS_API_CALL)
                 .userIdentity(identity(call))
-                .tlsDetails(tls(request));
+                .tlsDetails(tls(request, call.requestHeaders()));
         InetSocketAddress remote = request.getRemoteAddress();
         if (remote != null && remote.getAddress() != null) {
             event.sourceIPAddress(remote.getAddress().getHostAddress());
         }
-        String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
+        String userAgent = call.requestHeaders().getFirst(HttpHeaders.USER_AGENT);
         if (userAgent != null) {
             event.userAgent(userAgent);
         }
@@ -163,8 +163,8 @@ public final class AuditRecorder {
     }
 
     /** TLS protocol and cipher of the connection (for HTTP/2 the TLS handler sits on the parent channel). */
-    static TlsDetails tls(ServerHttpRequest request) {
-        String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+    static TlsDetails tls(ServerHttpRequest request, HttpHeaders headers) {
+        String host = headers.getFirst(HttpHeaders.HOST);
         host = host == null ? null : truncate(host, 256);
         if (request instanceof AbstractServerHttpRequest abstractRequest
                 && abstractRequest.getNativeRequest() instanceof Connection connection) {

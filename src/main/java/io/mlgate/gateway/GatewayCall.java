@@ -1,6 +1,7 @@
 package io.mlgate.gateway;
 
 import io.mlgate.iam.eval.Decision;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -15,6 +16,7 @@ public final class GatewayCall {
     private final String requestId;
     private final long startNanos;
     private final ApiCall apiCall;
+    private final HttpHeaders requestHeaders;
     private volatile String claimedAccessKeyId;
     private volatile Caller caller;
     private volatile byte[] body;
@@ -26,14 +28,15 @@ public final class GatewayCall {
     private volatile String invokedVariant;
     private volatile long modelNanos = -1;
 
-    private GatewayCall(String requestId, ApiCall apiCall) {
+    private GatewayCall(String requestId, ApiCall apiCall, HttpHeaders requestHeaders) {
         this.requestId = requestId;
         this.apiCall = apiCall;
+        this.requestHeaders = requestHeaders;
         this.startNanos = System.nanoTime();
     }
 
     public static GatewayCall start(ServerWebExchange exchange, String requestId, ApiCall apiCall) {
-        GatewayCall call = new GatewayCall(requestId, apiCall);
+        GatewayCall call = new GatewayCall(requestId, apiCall, exchange.getRequest().getHeaders());
         exchange.getAttributes().put(ATTRIBUTE, call);
         return call;
     }
@@ -50,6 +53,12 @@ public final class GatewayCall {
     public long startNanos() { return startNanos; }
     /** The decoded call, or null when the request matched no operation. */
     public ApiCall apiCall() { return apiCall; }
+    /**
+     * The request headers as Reactor Netty parsed them (Netty's codec has validated names and values), read
+     * directly rather than through Spring Security's firewall wrapper, which re-validates every value with regular
+     * expressions on each access.
+     */
+    public HttpHeaders requestHeaders() { return requestHeaders; }
     public AwsProtocol protocol() { return apiCall == null ? AwsProtocol.REST_JSON : apiCall.protocol(); }
 
     public String claimedAccessKeyId() { return claimedAccessKeyId; }

@@ -30,7 +30,7 @@ public final class InvokeEndpointHandler {
     public Mono<Void> handle(ServerWebExchange exchange) {
         GatewayCall call = GatewayCall.of(exchange);
         ApiCall api = call.apiCall();
-        HttpHeaders requestHeaders = exchange.getRequest().getHeaders();
+        HttpHeaders requestHeaders = call.requestHeaders();
         String contentType = requestHeaders.getFirst(HttpHeaders.CONTENT_TYPE);
         String accept = requestHeaders.getFirst(HttpHeaders.ACCEPT);
         String targetVariant = requestHeaders.getFirst("X-Amzn-SageMaker-Target-Variant");

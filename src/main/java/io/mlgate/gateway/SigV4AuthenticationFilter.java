@@ -54,9 +54,9 @@ public final class SigV4AuthenticationFilter implements WebFilter {
         GatewayCall call = GatewayCall.of(exchange);
         ApiCall api = call.apiCall();
         ServerHttpRequest request = exchange.getRequest();
-        call.claimedAccessKeyId(claimedAccessKeyId(request));
+        call.claimedAccessKeyId(claimedAccessKeyId(request, call.requestHeaders()));
 
-        long declared = request.getHeaders().getContentLength();
+        long declared = call.requestHeaders().getContentLength();
         if (declared > api.maxBodyBytes()) {
             return ErrorResponder.write(exchange, tooLarge(api, declared));
         }
@@ -76,7 +76,8 @@ public final class SigV4AuthenticationFilter implements WebFilter {
 
         VerifiedSignature verified;
         try {
-            verified = verifier.verify(toSignedRequest(exchange.getRequest(), sha256), api.signingService());
+            verified = verifier.verify(toSignedRequest(exchange.getRequest(), call.requestHeaders(), sha256),
+                    api.signingService());
         } catch (SigV4Exception e) {
             return ErrorResponder.write(exchange, AwsError.forProtocol(api.protocol(), e));
         }
@@ -96,13 +97,12 @@ public final class SigV4AuthenticationFilter implements WebFilter {
                 .contextWrite(ReactiveSecurityContextHolder.withAuthentication(new CallerAuthentication(caller)));
     }
 
-    static SignedRequest toSignedRequest(ServerHttpRequest request, String bodySha256) {
+    static SignedRequest toSignedRequest(ServerHttpRequest request, HttpHeaders headers, String bodySha256) {
         SignedRequest.Builder builder = SignedRequest.builder()
                 .method(request.getMethod().name())
                 .rawPath(request.getURI().getRawPath())
                 .rawQuery(request.getURI().getRawQuery())
                 .payloadSha256Hex(bodySha256);
-        HttpHeaders headers = request.getHeaders();
         for (String name : headers.headerNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
             List<String> values = headers.get(name);
@@ -132,9 +132,9 @@ public final class SigV4AuthenticationFilter implements WebFilter {
     }
 
     /** The access key id a request claims (unverified), for the audit record of a failed authentication. */
-    static String claimedAccessKeyId(ServerHttpRequest request) {
+    static String claimedAccessKeyId(ServerHttpRequest request, HttpHeaders headers) {
         String credential = null;
-        String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
             int at = authorization.indexOf("Credential=");
             if (at >= 0) {

@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -282,18 +281,7 @@ public final class Keystore {
     }
 
     private static Map<UUID, AccountKey> read(Path file, RootKey root) throws IOException {
-        JsonNode doc;
-        try {
-            doc = JSON.readTree(Files.readAllBytes(file));
-        } catch (JacksonException e) {
-            throw new KeyCustodyException(file + " is not valid JSON (at " + e.getLocation() + ")");
-        }
-        if (doc == null || !doc.isObject() || !FORMAT.equals(doc.path("format").asString(""))) {
-            throw new KeyCustodyException(file + " is not an mlgate keystore");
-        }
-        if (doc.path("version").asInt(0) != FORMAT_VERSION) {
-            throw new KeyCustodyException(file + " has unsupported keystore version " + doc.path("version"));
-        }
+        JsonNode doc = SealedStoreDocument.read(file, FORMAT, FORMAT_VERSION, "keystore");
         Map<UUID, AccountKey> loaded = new LinkedHashMap<>();
         int index = 0;
         for (JsonNode entry : doc.path("keys")) {
