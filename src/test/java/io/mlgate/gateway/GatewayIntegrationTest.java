@@ -343,6 +343,31 @@ class GatewayIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void http2CallsAreSignedAndServedLikeHttp11() throws Exception {
+        String[] analyst = profiles().get("demo-analyst");
+        byte[] body = "6.7,3.0,5.2,2.3".getBytes(StandardCharsets.UTF_8);
+        URI target = URI.create("https://localhost:" + port + "/endpoints/iris/invocations");
+        Map<String, String> signed = SigV4Signer.builder().credentials(analyst[0], analyst[1].toCharArray())
+                .region("us-east-1").service("sagemaker").build()
+                .sign("POST", target, Map.of("host", List.of("localhost:" + port), "content-type", List.of("text/csv")),
+                        body);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(clientContext("TLS"))
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(target)
+                .header("Content-Type", "text/csv")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.forEach(request::header);
+        java.net.http.HttpResponse<String> response = http.send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"predicted_label\":\"virginica\"");
+        assertThat(response.headers().firstValue("x-amzn-invoked-production-variant")).hasValue("AllTraffic");
+        JsonNode event = auditEvent(response.headers().firstValue("x-amzn-RequestId").orElseThrow());
+        assertThat(event.path("tlsDetails").path("tlsVersion").asString()).isEqualTo("TLSv1.3");
+    }
+
+    @Test
     void thePrintedAwsCliCommandWorks() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/aws")), "AWS CLI v2 (/usr/bin/aws) not installed");
         CliRun analyst = runCli(demo.cliCommand(port, "demo-analyst"));
