@@ -2,6 +2,7 @@ package io.mlgate.cli;
 
 import io.mlgate.gateway.GatewayApplication;
 import org.springframework.boot.SpringApplication;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,8 +28,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--audit-sync", description = "strict (fsync before each response) or batched", defaultValue = "strict")
     String auditSync;
 
+    @CommandLine.Unmatched
+    List<String> springProperties = new ArrayList<>();
+
     @Override
     public Integer call() {
+        for (String property : springProperties) {
+            if (!property.startsWith("--") || !property.contains("=")) {
+                System.err.println("unknown argument " + property + " (settings are given as --name=value)");
+                return 2;
+            }
+        }
         Path base = home != null ? home : Path.of(Main.defaultHome());
         List<String> args = new ArrayList<>();
         args.add("--server.port=" + port);
@@ -36,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         args.add("--mlgate.host=" + host);
         args.add("--mlgate.home=" + base.toAbsolutePath().normalize());
         args.add("--mlgate.audit-sync=" + auditSync);
+        args.addAll(springProperties); // any other setting, e.g. --mlgate.keys-dir=/secure/keys (docs/operations.md)
         SpringApplication app = new SpringApplication(GatewayApplication.class);
         app.run(args.toArray(new String[0]));
         return 0;

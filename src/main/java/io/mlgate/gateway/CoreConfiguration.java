@@ -138,6 +138,9 @@ public class CoreConfiguration {
 
     @Bean(destroyMethod = "dispose")
     Scheduler inferenceScheduler(GatewayProperties properties) {
+        if ("event-loop".equalsIgnoreCase(properties.inferenceScheduler())) {
+            return Schedulers.immediate();
+        }
         return Schedulers.newParallel("mlgate-inference", properties.inferenceThreads(), true);
     }
 

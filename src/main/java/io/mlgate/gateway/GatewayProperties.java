@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param auditSync      {@code strict} (fsync before the response, the default) or {@code batched}
  * @param auditBatchDelay longest delay before an fsync in {@code batched} mode
  * @param inferenceThreads size of the scheduler that runs models (0 = number of cores)
+ * @param inferenceScheduler {@code dedicated} (models run on their own threads, the default) or {@code event-loop}
+ *                   (models run inline on the Netty event loop: no thread hand-off; only for models of microseconds)
  * @param demo           create the demo access keys and credentials file on start
  */
 @ConfigurationProperties("mlgate")
@@ -37,6 +39,7 @@ public record GatewayProperties(
         String auditSync,
         Duration auditBatchDelay,
         Integer inferenceThreads,
+        String inferenceScheduler,
         Boolean demo) {
 
     public GatewayProperties {
@@ -53,6 +56,7 @@ public record GatewayProperties(
         auditBatchDelay = auditBatchDelay == null ? Duration.ofMillis(5) : auditBatchDelay;
         inferenceThreads = inferenceThreads == null || inferenceThreads <= 0
                 ? Runtime.getRuntime().availableProcessors() : inferenceThreads;
+        inferenceScheduler = inferenceScheduler == null || inferenceScheduler.isBlank() ? "dedicated" : inferenceScheduler;
         demo = demo == null || demo;
     }
 
