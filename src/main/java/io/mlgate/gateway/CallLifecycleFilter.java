@@ -7,10 +7,6 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
@@ -23,15 +19,12 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
 
     private final ApiCallDecoder decoder;
     private final AuditRecorder audit;
-    private final Clock clock;
-    private volatile CachedDate cachedDate = new CachedDate(-1, "");
+    private final RequestTime time;
 
-    private record CachedDate(long epochSecond, String text) {}
-
-    public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, Clock clock) {
+    public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time) {
         this.decoder = decoder;
         this.audit = audit;
-        this.clock = clock;
+        this.time = time;
     }
 
     @Override
@@ -46,7 +39,7 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
         GatewayCall call = GatewayCall.start(exchange, requestId, apiCall);
         HttpHeaders headers = exchange.getResponse().getHeaders();
         headers.set("x-amzn-RequestId", requestId);
-        headers.set(HttpHeaders.DATE, httpDate());
+        headers.set(HttpHeaders.DATE, time.now().httpDate());
         exchange.getResponse().beforeCommit(() -> audit.record(exchange, call));
 
         if (!audit.healthy()) {
@@ -59,18 +52,6 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
                             + truncate(exchange.getRequest().getURI().getRawPath())));
         }
         return chain.filter(exchange);
-    }
-
-    private String httpDate() {
-        long now = clock.millis() / 1000;
-        CachedDate cached = cachedDate;
-        if (cached.epochSecond != now) {
-            String text = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(now), ZoneOffset.UTC));
-            cached = new CachedDate(now, text);
-            cachedDate = cached;
-        }
-        return cached.text;
     }
 
     private static String truncate(String path) {

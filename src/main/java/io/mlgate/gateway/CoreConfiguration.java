@@ -43,6 +43,11 @@ public class CoreConfiguration {
     }
 
     @Bean
+    RequestTime requestTime(Clock clock) {
+        return new RequestTime(clock);
+    }
+
+    @Bean
     RootKey rootKey(GatewayProperties properties) throws IOException {
         String passphrase = System.getenv(ROOT_PASSPHRASE_ENV);
         if (passphrase != null && !passphrase.isEmpty()) {
@@ -152,8 +157,8 @@ public class CoreConfiguration {
     }
 
     @Bean
-    CallLifecycleFilter callLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, Clock clock) {
-        return new CallLifecycleFilter(decoder, audit, clock);
+    CallLifecycleFilter callLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time) {
+        return new CallLifecycleFilter(decoder, audit, time);
     }
 
     @Bean
@@ -163,8 +168,8 @@ public class CoreConfiguration {
 
     @Bean
     IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
-                                                    Clock clock) {
-        return new IamAuthorizationManager(evaluator, properties.region(), clock);
+                                                    RequestTime time) {
+        return new IamAuthorizationManager(evaluator, properties.region(), time);
     }
 
     @Bean

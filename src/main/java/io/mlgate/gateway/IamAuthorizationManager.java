@@ -13,9 +13,6 @@ import org.springframework.security.web.server.authorization.AuthorizationContex
 import reactor.core.publisher.Mono;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Spring Security's authorization step: evaluates the caller's IAM policies for the decoded call's action and
@@ -26,12 +23,12 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
 
     private final PolicyEvaluator evaluator;
     private final String region;
-    private final Clock clock;
+    private final RequestTime time;
 
-    public IamAuthorizationManager(PolicyEvaluator evaluator, String region, Clock clock) {
+    public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time) {
         this.evaluator = evaluator;
         this.region = region;
-        this.clock = clock;
+        this.time = time;
     }
 
     @Override
@@ -55,11 +52,11 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
     private AuthorizationRequest request(AuthorizationContext context, GatewayCall call, Caller caller) {
         ApiCall api = call.apiCall();
         InetSocketAddress remote = context.getExchange().getRequest().getRemoteAddress();
-        Instant now = clock.instant();
+        RequestTime.Second now = time.now();
         RequestContext.Builder keys = RequestContext.builder()
                 .put("aws:SecureTransport", context.getExchange().getRequest().getSslInfo() != null ? "true" : "false")
-                .put("aws:CurrentTime", DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
-                .put("aws:EpochTime", Long.toString(now.getEpochSecond()))
+                .put("aws:CurrentTime", now.iso())
+                .put("aws:EpochTime", now.epoch())
                 .put("aws:RequestedRegion", region);
         if (remote != null && remote.getAddress() != null) {
             keys.put("aws:SourceIp", remote.getAddress().getHostAddress());
