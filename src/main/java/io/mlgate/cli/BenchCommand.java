@@ -1,13 +1,17 @@
 package io.mlgate.cli;
 
+import io.mlgate.auth.sigv4.SigV4Signer;
 import io.mlgate.bench.InvokeLoadGenerator;
 import io.mlgate.bench.ModelTimer;
 import io.mlgate.gateway.DemoCredentialsFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code mlgate bench invoke}: drives a running gateway with SigV4-signed InvokeEndpoint calls over HTTPS keep-alive
- * at several connection counts and prints throughput, latency percentiles and the gateway's overhead (latency minus
- * the model's own time, measured in-process on the same input).
+ * {@code mlgate bench}: load against a running gateway. {@code invoke} drives InvokeEndpoint with SigV4-signed calls
+ * over HTTPS keep-alive and prints throughput, latency percentiles and the gateway's overhead (latency minus the
+ * model's own time, measured in-process on the same input); {@code wrk-script} writes a signed request for wrk.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against a running gateway.",
         subcommands = {BenchCommand.Invoke.class, BenchCommand.WrkScript.class})
@@ -26,6 +30,46 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** Which gateway, endpoint, body and credentials a benchmark uses. */
+    static final class Target {
+
+        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway URL (default: ${DEFAULT-VALUE})")
+        URI url;
+
+        @Option(names = "--profile", defaultValue = "demo-analyst", description = "profile in the credentials file")
+        String profile;
+
+        @Option(names = "--credentials", description = "shared-credentials file (default: keys/demo-credentials)")
+        Path credentials;
+
+        @Option(names = "--endpoint", defaultValue = "iris")
+        String endpoint;
+
+        @Option(names = "--body", defaultValue = "5.1,3.5,1.4,0.2", description = "CSV request body")
+        String body;
+
+        @Option(names = "--region", defaultValue = "us-east-1")
+        String region;
+
+        /** [access key id, secret] of the profile, or an exception naming what is missing. */
+        String[] keys() throws IOException {
+            Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
+            String[] keys = DemoCredentialsFile.read(file).get(profile);
+            if (keys == null || keys[0] == null || keys[1] == null) {
+                throw new IllegalArgumentException("no profile " + profile + " in " + file);
+            }
+            return keys;
+        }
+
+        URI invocationUri() {
+            return url.resolve("/endpoints/" + endpoint + "/invocations");
+        }
+
+        byte[] payload() {
+            return body.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -37,49 +81,27 @@ final class BenchCommand implements Runnable {
             description = "Write a wrk Lua script with a signed InvokeEndpoint request (valid for 5 minutes).")
     static final class WrkScript implements Callable<Integer> {
 
-        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443")
-        URI url;
-
-        @Option(names = "--profile", defaultValue = "demo-analyst")
-        String profile;
-
-        @Option(names = "--credentials", description = "shared-credentials file (default: keys/demo-credentials)")
-        Path credentials;
-
-        @Option(names = "--endpoint", defaultValue = "iris")
-        String endpoint;
-
-        @Option(names = "--body", defaultValue = "5.1,3.5,1.4,0.2")
-        String body;
-
-        @Option(names = "--region", defaultValue = "us-east-1")
-        String region;
+        @Mixin
+        Target target;
 
         @Option(names = "--out", defaultValue = "target/invoke.lua")
         Path out;
 
         @Override
         public Integer call() throws Exception {
-            Path home = Path.of(Main.defaultHome());
-            Map<String, String[]> profiles = DemoCredentialsFile.read(
-                    credentials != null ? credentials : home.resolve("keys/demo-credentials"));
-            String[] keys = profiles.get(profile);
-            if (keys == null || keys[0] == null || keys[1] == null) {
-                System.err.println("no profile " + profile);
-                return 2;
-            }
-            URI target = url.resolve("/endpoints/" + endpoint + "/invocations");
-            String host = target.getPort() > 0 ? target.getHost() + ":" + target.getPort() : target.getHost();
-            byte[] payload = body.getBytes(StandardCharsets.UTF_8);
-            Map<String, String> signed = io.mlgate.auth.sigv4.SigV4Signer.builder()
-                    .credentials(keys[0], keys[1].toCharArray()).region(region).service("sagemaker").build()
-                    .sign("POST", target, Map.of("host", List.of(host), "content-type", List.of("text/csv")), payload);
+            String[] keys = target.keys();
+            URI uri = target.invocationUri();
+            String host = uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
+            Map<String, String> signed = SigV4Signer.builder()
+                    .credentials(keys[0], keys[1].toCharArray()).region(target.region).service("sagemaker").build()
+                    .sign("POST", uri, Map.of("host", List.of(host), "content-type", List.of("text/csv")),
+                            target.payload());
             StringBuilder lua = new StringBuilder()
                     .append("-- generated by ./mlgate bench wrk-script; the signature expires 5 minutes after ")
                     .append(signed.get("X-Amz-Date")).append('\n')
                     .append("wrk.method = \"POST\"\n")
-                    .append("wrk.path = \"").append(target.getRawPath()).append("\"\n")
-                    .append("wrk.body = \"").append(body.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n")
+                    .append("wrk.path = \"").append(uri.getRawPath()).append("\"\n")
+                    .append("wrk.body = \"").append(luaString(target.body)).append("\"\n")
                     .append("wrk.headers[\"Host\"] = \"").append(host).append("\"\n")
                     .append("wrk.headers[\"Content-Type\"] = \"text/csv\"\n");
             signed.forEach((name, value) -> lua.append("wrk.headers[\"").append(name).append("\"] = \"")
@@ -88,19 +110,24 @@ final class BenchCommand implements Runnable {
                     .append("  io.write(string.format(\"errors: status %d, connect %d, read %d, write %d, timeout %d\\n\",\n")
                     .append("    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))\n")
                     .append("end\n");
-            java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
-            java.nio.file.Files.writeString(out, lua.toString());
-            System.out.println("wrote " + out + "; run e.g.: wrk -t2 -c64 -d30s --latency -s " + out + " " + url);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, lua.toString());
+            System.out.println("wrote " + out + "; run e.g.: wrk -t2 -c64 -d30s --latency -s " + out + " " + target.url);
             return 0;
+        }
+
+        private static String luaString(String text) {
+            return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
         }
     }
 
+    /** {@code mlgate bench invoke}: the closed-loop load generator. */
     @Command(name = "invoke", mixinStandardHelpOptions = true,
             description = "Closed-loop InvokeEndpoint load over HTTPS keep-alive (HTTP/1.1, TLS 1.3).")
     static final class Invoke implements Callable<Integer> {
 
-        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway URL (default: ${DEFAULT-VALUE})")
-        URI url;
+        @Mixin
+        Target target;
 
         @Option(names = "--connections", split = ",", defaultValue = "1,16,64",
                 description = "connection counts to run, each one after the other (default: ${DEFAULT-VALUE})")
@@ -112,38 +139,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "15", description = "unmeasured warm-up seconds per run (default: ${DEFAULT-VALUE})")
         int warmupSeconds;
 
-        @Option(names = "--profile", defaultValue = "demo-analyst", description = "profile in the credentials file")
-        String profile;
-
-        @Option(names = "--credentials", description = "shared-credentials file (default: keys/demo-credentials)")
-        Path credentials;
-
         @Option(names = "--ca", description = "CA certificate to trust (default: keys/dev-ca.pem)")
         Path ca;
 
-        @Option(names = "--endpoint", defaultValue = "iris")
-        String endpoint;
-
-        @Option(names = "--body", defaultValue = "5.1,3.5,1.4,0.2", description = "CSV request body")
-        String body;
-
-        @Option(names = "--region", defaultValue = "us-east-1")
-        String region;
-
         @Override
         public Integer call() throws Exception {
-            Path home = Path.of(Main.defaultHome());
-            Path credentialsFile = credentials != null ? credentials : home.resolve("keys/demo-credentials");
-            Path caFile = ca != null ? ca : home.resolve("keys/dev-ca.pem");
-            Map<String, String[]> profiles = DemoCredentialsFile.read(credentialsFile);
-            String[] keys = profiles.get(profile);
-            if (keys == null || keys[0] == null || keys[1] == null) {
-                System.err.println("no profile " + profile + " in " + credentialsFile);
-                return 2;
-            }
-            byte[] payload = body.getBytes(StandardCharsets.UTF_8);
-            InvokeLoadGenerator generator = new InvokeLoadGenerator(url, endpoint, payload, "text/csv",
-                    keys[0], keys[1].toCharArray(), region, caFile.toFile());
+            String[] keys = target.keys();
+            Path caFile = ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+            byte[] payload = target.payload();
+            InvokeLoadGenerator generator = new InvokeLoadGenerator(target.url, target.endpoint, payload, "text/csv",
+                    keys[0], keys[1].toCharArray(), target.region, caFile.toFile());
 
             ModelTimer.Result model = ModelTimer.measureDemoIris(payload, Duration.ofSeconds(5));
             System.out.printf("model alone (in-process, 1 thread, same input): p50 %d us, p99 %d us%n%n",
