@@ -86,6 +86,13 @@ public class CoreConfiguration {
         return new PrincipalDirectory(iam);
     }
 
+    @Bean(destroyMethod = "close")
+    PolicyReloader policyReloader(GatewayProperties properties, PrincipalDirectory principals, AuditLog audit,
+                                  HostingAccount account, Clock clock) throws IOException {
+        return new PolicyReloader(properties.policiesDir(), principals, audit, properties.region(), account.id(),
+                clock, properties.policiesReloadInterval());
+    }
+
     @Bean
     PolicyEvaluator policyEvaluator() {
         return new PolicyEvaluator();

@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param inferenceThreads size of the scheduler that runs models (0 = number of cores)
  * @param inferenceScheduler {@code dedicated} (models run on their own threads, the default) or {@code event-loop}
  *                   (models run inline on the Netty event loop: no thread hand-off; only for models of microseconds)
+ * @param policiesReloadInterval how often policies/ is checked for changes (0 = never; default 2 s)
  * @param demo           create the demo access keys and credentials file on start
  */
 @ConfigurationProperties("mlgate")
@@ -40,6 +41,7 @@ public record GatewayProperties(
         Duration auditBatchDelay,
         Integer inferenceThreads,
         String inferenceScheduler,
+        Duration policiesReloadInterval,
         Boolean demo) {
 
     public GatewayProperties {
@@ -57,6 +59,7 @@ public record GatewayProperties(
         inferenceThreads = inferenceThreads == null || inferenceThreads <= 0
                 ? Runtime.getRuntime().availableProcessors() : inferenceThreads;
         inferenceScheduler = inferenceScheduler == null || inferenceScheduler.isBlank() ? "dedicated" : inferenceScheduler;
+        policiesReloadInterval = policiesReloadInterval == null ? Duration.ofSeconds(2) : policiesReloadInterval;
         demo = demo == null || demo;
     }
 

@@ -81,7 +81,7 @@ class GatewayStartupTest {
     @Test
     void aBrokenPolicyFileStopsTheStartNamingFileLineAndColumn() throws Exception {
         Path policies = home.resolve("policies");
-        copyTree(repoPolicies(), policies);
+        TestFiles.copyTree(repoPolicies(), policies);
         Path user = policies.resolve("users/demo-analyst.json");
         String text = Files.readString(user, StandardCharsets.UTF_8);
         Files.writeString(user, text.replaceFirst("\"Groups\"", "\"Grups\""), StandardCharsets.UTF_8);
@@ -108,18 +108,5 @@ class GatewayStartupTest {
             return i;
         }
         return -1;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
     }
 }

@@ -9,12 +9,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.stream.Stream;
 
 /**
@@ -45,15 +41,7 @@ abstract class RunningGateway {
     int port;
 
     static TrustManagerFactory trustDevCa() throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(home.resolve("keys/dev-ca.pem"))) {
-            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            store.setCertificateEntry("mlgate-dev-ca", ca);
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory;
+        return TestFiles.trusting(home.resolve("keys/dev-ca.pem"));
     }
 
     static SSLContext clientContext(String protocol) throws Exception {

@@ -1,0 +1,158 @@
+package io.mlgate.gateway;
+
+import io.mlgate.audit.AuditEvent;
+import io.mlgate.audit.AuditLog;
+import io.mlgate.audit.EventCategory;
+import io.mlgate.audit.EventData;
+import io.mlgate.audit.EventType;
+import io.mlgate.audit.IdentityType;
+import io.mlgate.audit.UserIdentity;
+import io.mlgate.iam.config.IamConfiguration;
+import io.mlgate.iam.config.IamConfigurationLoader;
+import io.mlgate.iam.json.ConfigurationException;
+import io.mlgate.iam.json.ConfigurationProblem;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Hot reload of policies/: a background thread (never an event loop) looks at the folder's files every interval;
+ * when any file was added, removed or changed, the whole configuration is loaded and validated again. A valid one is
+ * swapped in at once ({@link PrincipalDirectory#use}); an invalid one is rejected and the previous configuration
+ * stays in force. Calls already authenticated finish with the principal (and policies) they started with. Every
+ * reload, accepted or rejected, is an audit event ({@code PolicyConfigurationReloaded}).
+ */
+public final class PolicyReloader implements AutoCloseable {
+
+    public static final String EVENT_NAME = "PolicyConfigurationReloaded";
+    private static final Log LOG = LogFactory.getLog(PolicyReloader.class);
+
+    private final Path dir;
+    private final PrincipalDirectory principals;
+    private final AuditLog audit;
+    private final String region;
+    private final String accountId;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private volatile String fingerprint;
+
+    public PolicyReloader(Path dir, PrincipalDirectory principals, AuditLog audit, String region, String accountId,
+                          Clock clock, Duration interval) throws IOException {
+        this.dir = dir;
+        this.principals = principals;
+        this.audit = audit;
+        this.region = region;
+        this.accountId = accountId;
+        this.clock = clock;
+        this.fingerprint = fingerprint(dir);
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "mlgate-policy-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (!interval.isZero() && !interval.isNegative()) {
+            long millis = interval.toMillis();
+            timer.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Reloads if anything under the folder changed since the last look; returns true if a reload was attempted. */
+    public synchronized boolean check() throws IOException {
+        String now = fingerprint(dir);
+        if (now.equals(fingerprint)) {
+            return false;
+        }
+        fingerprint = now;
+        reload();
+        return true;
+    }
+
+    private void checkQuietly() {
+        try {
+            check();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read " + dir + " for policy changes: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void reload() {
+        EventData.Builder details = EventData.builder().put("policiesDir", dir.toString());
+        String errorCode = null;
+        String errorMessage = null;
+        try {
+            IamConfiguration configuration = IamConfigurationLoader.load(dir);
+            principals.use(configuration);
+            details.put("accepted", true).put("users", configuration.users().size())
+                    .put("managedPolicies", configuration.managedPolicies().size());
+            LOG.info("reloaded the IAM configuration from " + dir);
+        } catch (ConfigurationException e) {
+            List<String> problems = new ArrayList<>();
+            for (ConfigurationProblem problem : e.problems()) {
+                if (problems.size() == 20) {
+                    break;
+                }
+                problems.add(problem.toString());
+            }
+            details.put("accepted", false).putStrings("problems", problems);
+            errorCode = "MalformedPolicyDocument";
+            errorMessage = "The new IAM configuration is invalid; the previous one stays in force ("
+                    + e.problems().size() + " problem(s)).";
+            LOG.warn(errorMessage + "\n" + String.join("\n", problems));
+        }
+        AuditEvent.Builder event = AuditEvent.builder()
+                .eventType(EventType.AWS_SERVICE_EVENT)
+                .eventCategory(EventCategory.MANAGEMENT)
+                .userIdentity(UserIdentity.builder(IdentityType.AWS_SERVICE).invokedBy("gateway.mlgate").build())
+                .eventTime(clock.instant())
+                .eventSource("gateway.mlgate")
+                .eventName(EVENT_NAME)
+                .awsRegion(region)
+                .sourceIPAddress("gateway.mlgate")
+                .requestID(UUID.randomUUID().toString())
+                .recipientAccountId(accountId)
+                .additionalEventData(details.build());
+        if (errorCode != null) {
+            event.error(errorCode, errorMessage);
+        }
+        audit.append(event.build()).exceptionally(e -> {
+            LOG.error("audit append failed for a policy reload (" + e.getClass().getSimpleName() + ")");
+            return null;
+        });
+    }
+
+    /** Names, sizes and modification times of every regular file below {@code dir}, in a stable order. */
+    static String fingerprint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(1024);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted().toList()) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                if (attributes.isRegularFile()) {
+                    out.append(dir.relativize(file)).append('|').append(attributes.size()).append('|')
+                            .append(attributes.lastModifiedTime().toMillis()).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

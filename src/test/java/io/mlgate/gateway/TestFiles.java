@@ -1,0 +1,48 @@
+package io.mlgate.gateway;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.stream.Stream;
+
+/** File and TLS helpers shared by the tests that start the gateway. */
+final class TestFiles {
+
+    private TestFiles() {}
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    /** Trust managers that trust exactly the CA certificate in {@code caPem}. */
+    static TrustManagerFactory trusting(Path caPem) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(caPem)) {
+            store.setCertificateEntry("mlgate-dev-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory;
+    }
+
+    static SSLContext sslContextTrusting(Path caPem) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trusting(caPem).getTrustManagers(), null);
+        return context;
+    }
+}
