@@ -45,7 +45,7 @@ public record DecidingStatement(PolicyType policyType, IdentityPolicy policy, St
     /** E.g. {@code statement Sid 'AllowIris' (#0) of managed policy arn:...}. */
     public String describe() {
         String of = policyType == PolicyType.IDENTITY ? policy.describe() : policyType.phrase() + " " + policy.describe();
-        return "statement " + statement.label() + (statement.sid().isPresent() ? " (#" + statement.index() + ")" : "")
-                + " of " + of;
+        return (statement.sid().isPresent() ? "statement " + statement.label() + " (#" + statement.index() + ")"
+                : statement.label()) + " of " + of;
     }
 }
