@@ -30,32 +30,42 @@ public final class AuthorizationRequest {
     private final Map<String, List<String>> derived;
     private final ConditionKeys keys;
 
-    private AuthorizationRequest(Builder b) {
-        this.principal = Objects.requireNonNull(b.principal, "principal");
-        this.action = Objects.requireNonNull(b.action, "action");
+    private static final IdentityPolicy[] NO_POLICIES = new IdentityPolicy[0];
+
+    private AuthorizationRequest(PrincipalContext principal, String action, String resource, RequestContext context,
+            String resourceAccount, IdentityPolicy resourcePolicy, ResourcePolicyType resourcePolicyType,
+            IdentityPolicy[] rcps, Map<String, List<String>> derived) {
+        this.principal = Objects.requireNonNull(principal, "principal");
+        this.action = Objects.requireNonNull(action, "action");
         this.lowerAction = action.toLowerCase(Locale.ROOT);
-        this.resource = Objects.requireNonNull(b.resource, "resource");
-        this.context = Objects.requireNonNull(b.context, "context");
-        this.resourceAccount = b.resourceAccount;
-        this.resourcePolicy = b.resourcePolicy;
-        this.resourcePolicyType = b.resourcePolicyType;
-        this.rcps = b.rcps.toArray(new IdentityPolicy[0]);
+        this.resource = Objects.requireNonNull(resource, "resource");
+        this.context = Objects.requireNonNull(context, "context");
+        this.resourceAccount = resourceAccount;
+        this.resourcePolicy = resourcePolicy;
+        this.resourcePolicyType = resourcePolicyType;
+        this.rcps = rcps;
+        this.derived = derived;
+        this.keys = derived == null ? this::lookup : this::lookupWithDerived;
+    }
+
+    private static AuthorizationRequest build(Builder b) {
         Map<String, List<String>> d = new HashMap<>();
         b.resourceTags.forEach((k, v) -> d.put(PrincipalKeys.RESOURCE_TAG_PREFIX + PrincipalKeys.lower(k), List.of(v)));
         if (b.requestTags != null) {
             b.requestTags.forEach((k, v) -> d.put(PrincipalKeys.REQUEST_TAG_PREFIX + PrincipalKeys.lower(k), List.of(v)));
             d.put(PrincipalKeys.TAG_KEYS, List.copyOf(b.requestTags.keySet()));
         }
-        this.derived = d.isEmpty() ? null : Map.copyOf(d);
-        this.keys = derived == null ? this::lookup : this::lookupWithDerived;
+        return new AuthorizationRequest(b.principal, b.action, b.resource, b.context, b.resourceAccount, b.resourcePolicy,
+                b.resourcePolicyType, b.rcps.toArray(NO_POLICIES), d.isEmpty() ? null : Map.copyOf(d));
     }
 
     public static AuthorizationRequest of(PrincipalContext principal, String action, String resource, RequestContext context) {
-        return builder(principal, action, resource).context(context).build();
+        return new AuthorizationRequest(principal, action, resource, context, null, null, ResourcePolicyType.GENERIC,
+                NO_POLICIES, null);
     }
 
     public static AuthorizationRequest of(PrincipalContext principal, String action, String resource) {
-        return builder(principal, action, resource).build();
+        return of(principal, action, resource, RequestContext.empty());
     }
 
     /** Starts a request with optional parts (resource policy, resource account and tags, request tags, RCPs). */
@@ -197,7 +207,7 @@ public final class AuthorizationRequest {
         }
 
         public AuthorizationRequest build() {
-            return new AuthorizationRequest(this);
+            return AuthorizationRequest.build(this);
         }
     }
 }

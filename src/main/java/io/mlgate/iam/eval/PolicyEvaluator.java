@@ -110,7 +110,7 @@ public final class PolicyEvaluator {
         if (deny == null && accountIdentity) {
             deny = firstDeny(PolicyType.IDENTITY, principal.policyArray(), action, resource, keys);
             if (deny == null && principal.boundary() != null) {
-                deny = firstDeny(PolicyType.PERMISSIONS_BOUNDARY, new IdentityPolicy[] {principal.boundary()}, action, resource, keys);
+                deny = firstDeny(PolicyType.PERMISSIONS_BOUNDARY, principal.boundaryArray(), action, resource, keys);
             }
             if (deny == null) {
                 deny = firstDeny(PolicyType.SESSION, principal.sessionArray(), action, resource, keys);
@@ -140,7 +140,7 @@ public final class PolicyEvaluator {
                 : firstAllow(PolicyType.IDENTITY, principal.policyArray(), action, resource, keys);
         boolean identityAllows = identityAllow != null || type == PrincipalType.ACCOUNT;
         boolean boundaryAllows = principal.boundary() == null
-                || firstAllow(PolicyType.PERMISSIONS_BOUNDARY, new IdentityPolicy[] {principal.boundary()}, action, resource, keys) != null;
+                || firstAllow(PolicyType.PERMISSIONS_BOUNDARY, principal.boundaryArray(), action, resource, keys) != null;
         boolean sessionAllows;
         if (principal.sessionArray().length > 0) {
             sessionAllows = firstAllow(PolicyType.SESSION, principal.sessionArray(), action, resource, keys) != null;

@@ -33,6 +33,7 @@ public final class PrincipalContext {
     private final List<IdentityPolicy> identityPolicies;
     private final IdentityPolicy[] policyArray;
     private final IdentityPolicy boundary;
+    private final IdentityPolicy[] boundaryArray;
     private final List<IdentityPolicy> sessionPolicies;
     private final IdentityPolicy[] sessionArray;
     private final List<IdentityPolicy> scps;
@@ -55,6 +56,7 @@ public final class PrincipalContext {
         this.identityPolicies = List.copyOf(b.policies);
         this.policyArray = identityPolicies.toArray(new IdentityPolicy[0]);
         this.boundary = b.boundary;
+        this.boundaryArray = boundary == null ? new IdentityPolicy[0] : new IdentityPolicy[] {boundary};
         this.sessionPolicies = List.copyOf(b.sessionPolicies);
         this.sessionArray = sessionPolicies.toArray(new IdentityPolicy[0]);
         this.scps = List.copyOf(b.scps);
@@ -182,6 +184,11 @@ public final class PrincipalContext {
 
     IdentityPolicy boundary() {
         return boundary;
+    }
+
+    /** The boundary as a zero- or one-element array; do not modify. */
+    IdentityPolicy[] boundaryArray() {
+        return boundaryArray;
     }
 
     IdentityPolicy[] sessionArray() {
