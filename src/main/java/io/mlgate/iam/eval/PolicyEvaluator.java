@@ -85,7 +85,7 @@ public final class PolicyEvaluator {
             deny = firstDeny(PolicyType.SERVICE_CONTROL, principal.scpArray(), action, resource, keys);
         }
         if (deny == null && request.rcpArray().length > 0 && rcpCovers(action)) {
-            deny = firstDeny(PolicyType.RESOURCE_CONTROL, request.rcpArray(), action, resource, keys);
+            deny = firstRcpDeny(request.rcpArray(), principal, action, resource, keys);
         }
         // resource policy: one pass finds its Deny and its strongest Allow
         IdentityPolicy rp = request.resourcePolicy();
@@ -214,6 +214,20 @@ public final class PolicyEvaluator {
             Statement s = p.document().firstApplicableDeny(action, resource, keys);
             if (s != null) {
                 return new DecidingStatement(type, p, s);
+            }
+        }
+        return null;
+    }
+
+    /** RCP statements name {@code Principal: "*"} (optionally narrowed by conditions); honour it if present. */
+    private static DecidingStatement firstRcpDeny(IdentityPolicy[] rcps, PrincipalContext principal, String action,
+            String resource, ConditionKeys keys) {
+        for (IdentityPolicy p : rcps) {
+            for (Statement s : p.document().statements()) {
+                if (s.effect() == Effect.DENY && (s.principal().isEmpty() || appliesTo(s, principal) != PrincipalMatch.NONE)
+                        && s.applies(action, resource, keys)) {
+                    return new DecidingStatement(PolicyType.RESOURCE_CONTROL, p, s);
+                }
             }
         }
         return null;

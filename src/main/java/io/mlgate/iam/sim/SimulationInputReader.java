@@ -114,7 +114,7 @@ final class SimulationInputReader {
                 rpType == ResourcePolicyType.ROLE_TRUST_POLICY ? PolicyKind.TRUST : PolicyKind.RESOURCE,
                 resource == null ? "resource" : resource);
         IdentityPolicy[] scps = policyList(policies, "scp", false, PolicyKind.IDENTITY, "organization");
-        IdentityPolicy[] rcps = policyList(policies, "rcp", false, PolicyKind.IDENTITY, "organization");
+        IdentityPolicy[] rcps = policyList(policies, "rcp", false, PolicyKind.RESOURCE, "organization"); // RCPs name Principal "*"
 
         if (d.count() != before) {
             return null;
