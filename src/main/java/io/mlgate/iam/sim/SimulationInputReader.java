@@ -281,7 +281,7 @@ final class SimulationInputReader {
         if (m == null) {
             return null;
         }
-        PolicyDocument doc = PolicyParser.parse(m.value(), kind, d);
+        PolicyDocument doc = parsePolicy(m.value(), kind, "policies." + name);
         return doc == null ? null : IdentityPolicy.inline(name, attachedTo, doc);
     }
 
@@ -299,12 +299,22 @@ final class SimulationInputReader {
         }
         List<IdentityPolicy> out = new ArrayList<>();
         for (int i = 0; i < arr.elements().size(); i++) {
-            PolicyDocument doc = PolicyParser.parse(arr.elements().get(i), kind, d);
+            PolicyDocument doc = parsePolicy(arr.elements().get(i), kind, "policies." + name + "[" + i + "]");
             if (doc != null) {
                 out.add(IdentityPolicy.inline(name + "[" + i + "]", attachedTo, doc));
             }
         }
         return out.toArray(new IdentityPolicy[0]);
+    }
+
+    /** Parses a policy document, prefixing each problem with the field it is in (e.g. {@code policies.scp[1]}). */
+    private PolicyDocument parsePolicy(SourceValue v, PolicyKind kind, String field) {
+        Diagnostics own = new Diagnostics();
+        PolicyDocument doc = PolicyParser.parse(v, kind, own);
+        for (io.mlgate.iam.json.ConfigurationProblem p : own.problems()) {
+            d.error(p.position(), field + ": " + p.message());
+        }
+        return doc;
     }
 
     private List<String> contextValues(SourceValue v, String field) {

@@ -143,7 +143,9 @@ class PolicySimulatorTest {
         assertThatThrownBy(() -> simulator.simulate(input("{\"identity\":[]}", USER, ",\"resourcePolicyType\":\"bucket\""), "t.json"))
                 .hasMessageContaining("request.resourcePolicyType must be");
         assertThatThrownBy(() -> simulator.simulate(input("{\"identity\":[{\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}]}", USER, ""), "t.json"))
-                .hasMessageContaining("bad Effect 'allow'");
+                .hasMessageContaining("policies.identity[0]: bad Effect 'allow'");
+        assertThatThrownBy(() -> simulator.simulate(input("{\"identity\":[],\"resource\":{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}}", USER, ""), "t.json"))
+                .hasMessageContaining("policies.resource: resource-based policy statement needs a Principal");
         assertThatThrownBy(() -> simulator.simulate(input("{\"identity\":[]}", USER, ",\"context\":{\"aws:SourceIp\":{\"a\":1}}"), "t.json"))
                 .hasMessageContaining("request.context.aws:SourceIp must be a string or an array of strings");
     }
