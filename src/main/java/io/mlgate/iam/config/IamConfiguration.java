@@ -46,12 +46,14 @@ public final class IamConfiguration {
         this.arnByName = Map.copyOf(names);
         Map<String, PrincipalContext> principals = new HashMap<>();
         for (IamUser u : users) {
-            principals.put(u.arn(), PrincipalContext.builder(u.arn(), u.accountId(), PrincipalType.USER)
+            PrincipalContext.Builder b = PrincipalContext.builder(u.arn(), u.accountId(), PrincipalType.USER)
                     .userId(u.userId())
                     .userName(u.name())
                     .tags(u.tags())
-                    .identityPolicies(identityPoliciesOf(u))
-                    .build());
+                    .identityPolicies(identityPoliciesOf(u));
+            u.permissionsBoundaryArn().map(managedPolicies::get).ifPresent(p ->
+                    b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), u.arn(), p.document())));
+            principals.put(u.arn(), b.build());
         }
         this.userPrincipals = Map.copyOf(principals);
     }

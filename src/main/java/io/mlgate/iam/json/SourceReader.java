@@ -36,28 +36,38 @@ public final class SourceReader {
      * reading; the first occurrence is kept.
      */
     public static SourceValue read(String text, String sourceName, Diagnostics diagnostics) {
+        return read(text, sourceName, 1, diagnostics);
+    }
+
+    /**
+     * Like {@link #read(String, String, Diagnostics)} for text that starts at line {@code firstLine} of its source
+     * (e.g. one line of a JSON Lines file): reported lines are counted from there.
+     */
+    public static SourceValue read(String text, String sourceName, int firstLine, Diagnostics diagnostics) {
+        String src = sourceName;
+        int lineOffset = firstLine - 1;
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                diagnostics.error(new SourcePosition(sourceName, 1, 1), "empty document: expected a JSON object");
+                diagnostics.error(new SourcePosition(src, firstLine, 1), "empty document: expected a JSON object");
                 return null;
             }
-            SourceValue root = readValue(p, first, sourceName, diagnostics);
+            SourceValue root = readValue(p, first, new Where(src, lineOffset), diagnostics);
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
-                diagnostics.error(at(p.currentTokenLocation(), sourceName), "unexpected content after the end of the document");
+                diagnostics.error(at(p.currentTokenLocation(), new Where(src, lineOffset)), "unexpected content after the end of the document");
             }
             return root;
         } catch (JacksonException e) {
             TokenStreamLocation loc = e.getLocation();
             String message = e.getOriginalMessage();
-            diagnostics.error(loc == null ? SourcePosition.wholeSource(sourceName) : at(loc, sourceName),
+            diagnostics.error(loc == null ? SourcePosition.wholeSource(src) : at(loc, new Where(src, lineOffset)),
                     "malformed JSON: " + firstLine(message));
             return null;
         }
     }
 
-    private static SourceValue readValue(JsonParser p, JsonToken t, String src, Diagnostics d) {
+    private static SourceValue readValue(JsonParser p, JsonToken t, Where src, Diagnostics d) {
         SourcePosition pos = at(p.currentTokenLocation(), src);
         switch (t) {
             case START_OBJECT: {
@@ -99,8 +109,11 @@ public final class SourceReader {
         }
     }
 
-    private static SourcePosition at(TokenStreamLocation loc, String src) {
-        return new SourcePosition(src, loc.getLineNr(), loc.getColumnNr());
+    private record Where(String source, int lineOffset) {
+    }
+
+    private static SourcePosition at(TokenStreamLocation loc, Where src) {
+        return new SourcePosition(src.source(), loc.getLineNr() + src.lineOffset(), loc.getColumnNr());
     }
 
     private static String firstLine(String message) {

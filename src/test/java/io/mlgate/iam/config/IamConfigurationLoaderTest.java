@@ -120,6 +120,31 @@ class IamConfigurationLoaderTest {
     }
 
     @Test
+    void userPermissionsBoundaryLimitsTheUser_PB() throws Exception {
+        Path dir = fixture();
+        Files.writeString(dir.resolve("users/erin.json"), """
+                {
+                  "Account": "111111111111",
+                  "UserName": "erin",
+                  "PermissionsBoundary": "arn:aws:iam::111111111111:policy/ml/ReadModels",
+                  "InlinePolicies": {
+                    "Everything": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}}
+                  }
+                }
+                """);
+        IamConfiguration c = IamConfigurationLoader.load(dir);
+        PrincipalContext erin = c.principalForUser("arn:aws:iam::111111111111:user/erin").orElseThrow();
+        assertThat(erin.permissionsBoundary()).map(IdentityPolicy::name).contains("ReadModels");
+        PolicyEvaluator evaluator = new PolicyEvaluator();
+        String ep = "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/x";
+        assertThat(evaluator.evaluate(AuthorizationRequest.of(erin, "sagemaker:DescribeEndpoint", ep)).outcome())
+                .isEqualTo(Decision.Outcome.ALLOW);
+        Decision invoke = evaluator.evaluate(AuthorizationRequest.of(erin, "sagemaker:InvokeEndpoint", ep));
+        assertThat(invoke.outcome()).isEqualTo(Decision.Outcome.IMPLICIT_DENY);
+        assertThat(invoke.policyType()).isEqualTo(io.mlgate.iam.eval.PolicyType.PERMISSIONS_BOUNDARY);
+    }
+
+    @Test
     void uniqueIdsAreAwsShapedDistinctAndStableAcrossLoads() throws Exception {
         IamConfiguration a = IamConfigurationLoader.load(fixture());
         IamConfiguration b = IamConfigurationLoader.load(resource("valid"));
