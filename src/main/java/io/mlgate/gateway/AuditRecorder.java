@@ -151,6 +151,7 @@ public final class AuditRecorder {
         }
         return EventData.builder()
                 .put("outcome", decision.outcome().name())
+                .put("policyType", decision.policyType() == null ? "none" : decision.policyType().id())
                 .putStrings("decidingStatements", statements)
                 .put("explanation", decision.explanation())
                 .build();

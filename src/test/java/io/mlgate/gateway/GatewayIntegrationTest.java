@@ -134,6 +134,10 @@ class GatewayIntegrationTest extends RunningGateway {
             assertThat(event.has("errorCode")).isFalse();
             assertThat(event.path("tlsDetails").path("tlsVersion").asString()).startsWith("TLSv1.");
             assertThat(event.toString()).doesNotContain("5.1,3.5");
+            assertThat(event.path("additionalEventData").path("policyDecision").path("outcome").asString())
+                    .isEqualTo("ALLOW");
+            assertThat(event.path("additionalEventData").path("policyDecision").path("policyType").asString())
+                    .isEqualTo("identity");
         }
     }
 
