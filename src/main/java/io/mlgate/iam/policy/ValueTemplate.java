@@ -181,6 +181,39 @@ final class ValueTemplate {
         return out;
     }
 
+    /**
+     * The values the variables take for {@code keys}, as a cache key for the resolved pattern: the value itself when
+     * the template has one variable (no allocation), a list of values otherwise; {@code null} if a variable cannot
+     * be resolved. Two key sets with equal results resolve the template to the same tokens.
+     */
+    Object variableValues(ConditionKeys keys) {
+        String single = null;
+        java.util.List<String> many = null;
+        int variables = 0;
+        for (Object p : parts) {
+            if (p instanceof Variable variable) {
+                String v = valueOf(variable, keys);
+                if (v == null) {
+                    return null;
+                }
+                if (variables == 0) {
+                    single = v;
+                } else {
+                    if (many == null) {
+                        many = new java.util.ArrayList<>(4);
+                        many.add(single);
+                    }
+                    many.add(v);
+                }
+                variables++;
+            }
+        }
+        if (variables == 0) {
+            return ""; // escapes only (${*}, ${?}, ${$}): one resolution for every request
+        }
+        return many != null ? many : single;
+    }
+
     private static String valueOf(Variable v, ConditionKeys keys) {
         List<String> values = keys == null ? null : keys.values(v.lowerKey());
         if (values != null && values.size() == 1) {
