@@ -50,10 +50,11 @@ public final class PolicyEvaluator {
         ConditionKeys keys = request.conditionKeys();
         IdentityPolicy allowPolicy = null;
         Statement allow = null;
-        for (IdentityPolicy p : request.principal().policyArray()) {
-            Statement s = allow == null
-                    ? p.document().firstApplicable(action, resource, keys)
-                    : p.document().firstApplicableDeny(action, resource, keys);
+        IdentityPolicy[] policies = request.principal().policyArray();
+        Statement[][] candidates = request.principal().candidateStatements(action);
+        for (int i = 0; i < policies.length; i++) {
+            IdentityPolicy p = policies[i];
+            Statement s = firstApplicable(candidates[i], allow == null, resource, keys);
             if (s == null) {
                 continue;
             }
@@ -69,6 +70,29 @@ public final class PolicyEvaluator {
                     List.of(new DecidingStatement(allowPolicy, allow)));
         }
         return decision(request, Decision.Outcome.IMPLICIT_DENY, PolicyType.IDENTITY, List.of());
+    }
+
+    /**
+     * Among statements whose action already matched, the first that applies (resource and conditions): a Deny at
+     * once, else the first Allow when {@code allowsToo}; the same answer as {@code PolicyDocument.firstApplicable}
+     * / {@code firstApplicableDeny} over the whole policy.
+     */
+    private static Statement firstApplicable(Statement[] candidates, boolean allowsToo, String resource,
+                                             ConditionKeys keys) {
+        Statement allow = null;
+        for (Statement s : candidates) {
+            boolean deny = s.effect() == Effect.DENY;
+            if (!deny && (!allowsToo || allow != null)) {
+                continue;
+            }
+            if (s.matchesResource(resource, keys) && s.condition().matches(keys)) {
+                if (deny) {
+                    return s;
+                }
+                allow = s;
+            }
+        }
+        return allow;
     }
 
     private Decision evaluateAll(AuthorizationRequest request) {

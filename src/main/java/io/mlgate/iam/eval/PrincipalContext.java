@@ -32,6 +32,9 @@ public final class PrincipalContext {
     private final Map<String, String> sessionTags;
     private final List<IdentityPolicy> identityPolicies;
     private final IdentityPolicy[] policyArray;
+    /** Per action (lower-cased): for each identity policy, the statements whose Action/NotAction match it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, io.mlgate.iam.policy.Statement[][]> actionIndex =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final IdentityPolicy boundary;
     private final IdentityPolicy[] boundaryArray;
     private final List<IdentityPolicy> sessionPolicies;
@@ -176,6 +179,31 @@ public final class PrincipalContext {
     /** Service control policies that apply to the principal's account (empty: not in an organization). */
     public List<IdentityPolicy> serviceControlPolicies() {
         return scps;
+    }
+
+    /** Most distinct actions whose candidate statements are kept; the index is emptied when it is full. */
+    static final int MAX_INDEXED_ACTIONS = 512;
+
+    /**
+     * The identity-policy statements whose Action/NotAction match {@code lowerAction}, per policy in
+     * {@link #policyArray()} order, statement order kept. Computed on first use for each action and kept (the
+     * principal is immutable), so a decision only tries the resource and conditions of statements that can apply.
+     */
+    io.mlgate.iam.policy.Statement[][] candidateStatements(String lowerAction) {
+        io.mlgate.iam.policy.Statement[][] candidates = actionIndex.get(lowerAction);
+        if (candidates == null) {
+            candidates = new io.mlgate.iam.policy.Statement[policyArray.length][];
+            for (int i = 0; i < policyArray.length; i++) {
+                candidates[i] = policyArray[i].document().statements().stream()
+                        .filter(statement -> statement.matchesAction(lowerAction))
+                        .toArray(io.mlgate.iam.policy.Statement[]::new);
+            }
+            if (actionIndex.size() >= MAX_INDEXED_ACTIONS) {
+                actionIndex.clear();
+            }
+            actionIndex.put(lowerAction, candidates);
+        }
+        return candidates;
     }
 
     IdentityPolicy[] policyArray() {
