@@ -10,7 +10,7 @@ import java.util.Objects;
  * it is expected to get.
  *
  * @param name      unique within its suite file
- * @param principal a user name or user ARN from the IAM configuration
+ * @param principal a user or role of the IAM configuration, by ARN or by name
  * @param context   condition keys to their values (a single value is a one-element list)
  */
 public record PolicyTestCase(String name, String principal, String action, String resource,

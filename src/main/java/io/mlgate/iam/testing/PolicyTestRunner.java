@@ -11,20 +11,25 @@ import java.util.Optional;
 import io.mlgate.iam.config.Account;
 import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.config.IamConfigurationLoader;
-import io.mlgate.iam.config.IamUser;
+import io.mlgate.iam.config.IamRole;
 import io.mlgate.iam.eval.AuthorizationRequest;
 import io.mlgate.iam.eval.Decision;
 import io.mlgate.iam.eval.PolicyEvaluator;
 import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.iam.eval.PrincipalType;
 import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.iam.json.ConfigurationProblem;
+import io.mlgate.iam.policy.IdentityPolicy;
 
 /**
  * Runs policy test cases against an {@link IamConfiguration} with the gateway's {@link PolicyEvaluator}. Use
  * {@link #runAll} to run whole suites (each against its own policies/ folder), or an instance for one configuration.
  */
 public final class PolicyTestRunner {
+
+    /** The session name of role principals: {@code arn:aws:sts::ACCOUNT:assumed-role/NAME/policy-test}. */
+    public static final String SESSION_NAME = "policy-test";
 
     private final IamConfiguration configuration;
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
@@ -90,7 +95,7 @@ public final class PolicyTestRunner {
     /**
      * Evaluates one case against this runner's configuration.
      *
-     * @throws IllegalArgumentException if the principal is not a user of the configuration or the context sets a
+     * @throws IllegalArgumentException if the principal is not a user or role of the configuration or the context sets a
      *                                  principal-derived condition key
      */
     public CaseResult run(Path suiteFile, PolicyTestCase testCase) {
@@ -108,23 +113,48 @@ public final class PolicyTestRunner {
         return AuthorizationRequest.of(principal, c.action(), c.resource(), context.build());
     }
 
-    /** A user by ARN, or by name when exactly one account of the configuration has a user of that name. */
+    /**
+     * A user by ARN, a role session by role ARN, or a user or role by name when exactly one user or role of the
+     * configuration has that name (ignoring case, as IAM does).
+     */
     private PrincipalContext principal(String principal) {
         if (principal.startsWith("arn:")) {
-            return configuration.principalForUser(principal).orElseThrow(() ->
-                    new IllegalArgumentException("principal '" + principal + "' is not a user of the configuration"));
+            Optional<PrincipalContext> user = configuration.principalForUser(principal);
+            if (user.isPresent()) {
+                return user.get();
+            }
+            return configuration.role(principal).map(this::roleSession).orElseThrow(() ->
+                    new IllegalArgumentException("principal '" + principal + "' is not a user or role of the configuration"));
         }
-        List<IamUser> matches = new ArrayList<>();
+        List<String> userArns = new ArrayList<>();
+        List<IamRole> roles = new ArrayList<>();
         for (Account a : configuration.accounts()) {
-            configuration.userByName(a.id(), principal).ifPresent(matches::add);
+            configuration.userByName(a.id(), principal).ifPresent(u -> userArns.add(u.arn()));
+            configuration.roleByName(a.id(), principal).ifPresent(roles::add);
         }
-        if (matches.isEmpty()) {
-            throw new IllegalArgumentException("principal '" + principal + "' is not a user of the configuration");
+        if (userArns.size() + roles.size() == 0) {
+            throw new IllegalArgumentException("principal '" + principal + "' is not a user or role of the configuration");
         }
-        if (matches.size() > 1) {
-            throw new IllegalArgumentException("principal '" + principal + "' names users in several accounts; use the user ARN");
+        if (userArns.size() + roles.size() > 1) {
+            throw new IllegalArgumentException("principal '" + principal + "' names several users or roles; use the ARN");
         }
-        return configuration.principalForUser(matches.get(0).arn()).orElseThrow();
+        return userArns.isEmpty() ? roleSession(roles.get(0)) : configuration.principalForUser(userArns.get(0)).orElseThrow();
+    }
+
+    /**
+     * A session of the role as AssumeRole would give it (without a session policy or session tags): principal
+     * {@code arn:aws:sts::ACCOUNT:assumed-role/NAME/policy-test}, the role's tags and identity policies and boundary.
+     */
+    private PrincipalContext roleSession(IamRole role) {
+        String sessionArn = "arn:aws:sts::" + role.accountId() + ":assumed-role/" + role.name() + "/" + SESSION_NAME;
+        PrincipalContext.Builder b = PrincipalContext.builder(sessionArn, role.accountId(), PrincipalType.ASSUMED_ROLE)
+                .roleArn(role.arn())
+                .userId(role.roleId() + ":" + SESSION_NAME)
+                .tags(role.tags())
+                .identityPolicies(configuration.identityPoliciesOf(role));
+        role.permissionsBoundaryArn().flatMap(configuration::managedPolicy).ifPresent(p ->
+                b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), role.arn(), p.document())));
+        return b.build();
     }
 
     private record Prepared(Path file, PolicyTestCase testCase, AuthorizationRequest request) {

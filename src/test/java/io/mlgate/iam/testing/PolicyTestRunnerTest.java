@@ -66,6 +66,25 @@ class PolicyTestRunnerTest {
     }
 
     @Test
+    void rolesRunAsASessionOfTheRoleWithItsPolicies() throws Exception {
+        PolicyTestRunner runner = new PolicyTestRunner(IamConfigurationLoader.load(POLICIES));
+        Map<String, List<String>> tls = Map.of("aws:SecureTransport", List.of("true"));
+        PolicyTestCase byName = new PolicyTestCase("role", "demo-inference", "sagemaker:InvokeEndpoint", IRIS, tls, Expectation.ALLOW);
+        CaseResult r = runner.run(Path.of("t"), byName);
+        assertThat(r.passed()).isTrue();
+        assertThat(r.explanation()).contains("arn:aws:iam::123456789012:role/service/demo-inference");
+        PolicyTestCase byArn = new PolicyTestCase("role arn", "arn:aws:iam::123456789012:role/service/demo-inference",
+                "sagemaker:InvokeEndpoint", IRIS.replace("iris", "fraud"), tls, Expectation.ALLOW);
+        CaseResult denied = runner.run(Path.of("t"), byArn);
+        assertThat(denied.passed()).isFalse();
+        assertThat(denied.actual()).isEqualTo(Decision.Outcome.IMPLICIT_DENY);
+        PolicyTestCase wrongArn = new PolicyTestCase("path-less", "arn:aws:iam::123456789012:role/demo-inference",
+                "sagemaker:InvokeEndpoint", IRIS, tls, Expectation.ALLOW);
+        assertThatThrownBy(() -> runner.run(Path.of("t"), wrongArn)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a user or role");
+    }
+
+    @Test
     void suitesWithUnknownPrincipalsOrPrincipalKeysAreInvalidAndNothingRuns() throws Exception {
         Path suite = dir.resolve("s.yaml");
         PolicyTestSuite s = new PolicyTestSuite(suite, Optional.empty(), List.of(
@@ -73,7 +92,7 @@ class PolicyTestRunnerTest {
                 new PolicyTestCase("spoof", "demo-guest", "s3:GetObject", "*", Map.of("aws:PrincipalTag/team", List.of("platform")), Expectation.DENY)));
         assertThatThrownBy(() -> PolicyTestRunner.runAll(List.of(s), Optional.of(POLICIES)))
                 .isInstanceOfSatisfying(PolicyTestSuiteException.class, e -> assertThat(e.problems()).containsExactly(
-                        suite + ": case 'ghost': principal 'ghost' is not a user of the configuration",
+                        suite + ": case 'ghost': principal 'ghost' is not a user or role of the configuration",
                         suite + ": case 'spoof': condition key 'aws:PrincipalTag/team' is derived from the principal and cannot be supplied by the caller"));
     }
 
