@@ -35,6 +35,8 @@ public enum FindingCode {
     WRONG_VALUE_TYPE(Severity.ERROR),
     /** A condition key is not written as prefix:name. */
     INVALID_CONDITION_KEY(Severity.ERROR),
+    /** A malformed policy variable ({@code ${...}}) in a Resource. */
+    INVALID_VARIABLE(Severity.ERROR),
     /** A problem the parser reports that has no more specific code. */
     INVALID_POLICY(Severity.ERROR),
     /** The action's service is in the catalogue but the action is not. */

@@ -42,6 +42,9 @@ final class ProblemClassifier {
         if (message.startsWith("AWS principal") || message.contains("must be \"*\" or an object")) {
             return FindingCode.INVALID_PRINCIPAL;
         }
+        if (message.contains("policy variable")) {
+            return FindingCode.INVALID_VARIABLE;
+        }
         if (message.contains(" has both ")) {
             return FindingCode.CONFLICTING_ELEMENTS;
         }
@@ -52,7 +55,7 @@ final class ProblemClassifier {
         if (message.contains(" is not allowed ")) {
             return FindingCode.ELEMENT_NOT_ALLOWED;
         }
-        if (message.contains(" must ") || message.startsWith("bad Effect")) {
+        if (message.contains(" must ") || message.contains(" may only ") || message.startsWith("bad Effect")) {
             return FindingCode.INVALID_ELEMENT;
         }
         return FindingCode.INVALID_POLICY;
