@@ -21,7 +21,7 @@ import io.mlgate.iam.policy.ResourcePattern;
  * @param condition canonical JSON of the Condition element, null when there is none
  * @param principal canonical JSON of Principal/NotPrincipal, empty when there is none
  */
-record StatementShape(int index, String path, SourcePosition position, boolean allow, List<String> actions,
+record StatementShape(int index, String path, String sid, SourcePosition position, boolean allow, List<String> actions,
         List<String> resources, String condition, String principal) {
 
     static Optional<StatementShape> of(int index, String path, SourceValue.Obj s, String effect, List<String> actions,
@@ -49,14 +49,16 @@ record StatementShape(int index, String path, SourcePosition position, boolean a
         SourceValue.Member np = s.members().get("NotPrincipal");
         String principal = p != null ? "Principal=" + canonical(p.value())
                 : np != null ? "NotPrincipal=" + canonical(np.value()) : "";
-        return Optional.of(new StatementShape(index, path, s.position(), effect.equals("Allow"),
+        String sid = s.members().get("Sid") != null && s.members().get("Sid").value() instanceof SourceValue.Str str
+                ? str.value() : null;
+        return Optional.of(new StatementShape(index, path, sid, s.position(), effect.equals("Allow"),
                 actions.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList(), resources,
                 c == null ? null : canonical(c.value()), principal));
     }
 
-    /** A label for messages: the statement's path. */
+    /** A label for messages: the statement's path and its Sid, if any. */
     String label() {
-        return path;
+        return sid == null ? path : path + " (Sid '" + sid + "')";
     }
 
     /** JSON text of a value with object members sorted by name, so equal meaning gives equal text. */
