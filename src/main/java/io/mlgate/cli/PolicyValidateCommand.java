@@ -33,7 +33,7 @@ final class PolicyValidateCommand implements Callable<Integer> {
     List<Path> files;
 
     @Option(names = "--kind", defaultValue = "identity", paramLabel = "KIND",
-            description = "policy kind: identity (default), resource or trust")
+            description = "kind of bare policy documents: identity (default), resource or trust; entity files of policies/ (managed policies, users, groups, roles) are recognised")
     String kind;
 
     @Override
@@ -63,7 +63,7 @@ final class PolicyValidateCommand implements Callable<Integer> {
                 unreadable = true;
                 continue;
             }
-            List<Finding> findings = PolicyValidator.validate(text, file.toString(), policyKind);
+            List<Finding> findings = PolicyValidator.validateSource(text, file.toString(), policyKind);
             for (Finding f : findings) {
                 out.println(f);
             }

@@ -28,10 +28,10 @@ final class PathIndex {
     private PathIndex() {
     }
 
-    static PathIndex of(SourceValue root) {
+    static PathIndex of(SourceValue root, String basePath) {
         PathIndex index = new PathIndex();
         if (root != null) {
-            index.walk(root, "");
+            index.walk(root, basePath);
         }
         index.ordered.addAll(index.byPosition.keySet());
         index.ordered.sort(ORDER);
@@ -77,7 +77,7 @@ final class PathIndex {
                 }
             }
         }
-        String preceding = "";
+        String preceding = ordered.isEmpty() ? "" : byPosition.get(ordered.get(0));
         for (SourcePosition p : ordered) {
             if (ORDER.compare(p, position) > 0) {
                 break;

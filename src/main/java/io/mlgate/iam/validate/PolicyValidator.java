@@ -30,6 +30,9 @@ public final class PolicyValidator {
     private static final Pattern REGION = Pattern.compile("[a-z0-9-]*");
     private static final Pattern ACCOUNT = Pattern.compile("|[0-9]{12}|aws");
     private static final Set<String> GLOBAL_SERVICES = Set.of("iam", "sts");
+    /** Members that mark an entity file of the policies/ directory rather than a bare policy document. */
+    private static final Set<String> ENTITY_MARKERS = Set.of("PolicyDocument", "AssumeRolePolicyDocument",
+            "InlinePolicies", "PolicyName", "UserName", "GroupName", "RoleName", "Accounts");
     private static final Comparator<Finding> ORDER = Comparator
             .comparingInt((Finding f) -> f.position().line())
             .thenComparingInt(f -> f.position().column())
@@ -63,18 +66,86 @@ public final class PolicyValidator {
         Objects.requireNonNull(kind, "kind");
         Diagnostics d = new Diagnostics();
         SourceValue root = SourceReader.read(json, sourceName, d);
-        if (root != null) {
-            PolicyParser.parse(root, kind, d);
+        if (root == null) {
+            return findings(d, PathIndex.of(null, ""), new ArrayList<>());
         }
-        PathIndex paths = PathIndex.of(root);
+        return checkDocument(root, kind, "", d);
+    }
+
+    /**
+     * Like {@link #validate(String, String, PolicyKind)}, but also accepts the entity files of the policies/
+     * directory: when the JSON object has no Statement but has a {@code PolicyDocument} (managed policy),
+     * {@code AssumeRolePolicyDocument} (role trust policy) or {@code InlinePolicies} (user, group, role), each of
+     * those documents is validated with its own kind, and {@code kind} is ignored (likewise for a file with
+     * {@code PolicyName}, {@code UserName}, {@code GroupName}, {@code RoleName} or {@code Accounts} and no policy). The entity's other fields are the
+     * loader's business and are not checked.
+     */
+    public static List<Finding> validateSource(String json, String sourceName, PolicyKind kind) {
+        return new PolicyValidator(ActionCatalogue.builtIn()).checkSource(json, sourceName, kind);
+    }
+
+    /** See {@link #validateSource(String, String, PolicyKind)}. */
+    public List<Finding> checkSource(String json, String sourceName, PolicyKind kind) {
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(sourceName, "sourceName");
+        Objects.requireNonNull(kind, "kind");
+        Diagnostics d = new Diagnostics();
+        SourceValue root = SourceReader.read(json, sourceName, d);
+        if (root == null) {
+            return findings(d, PathIndex.of(null, ""), new ArrayList<>());
+        }
+        List<Finding> embedded = new ArrayList<>();
+        if (root instanceof SourceValue.Obj obj && !obj.members().containsKey("Statement")) {
+            for (SourceValue.Member m : obj.members().values()) {
+                switch (m.name()) {
+                    case "PolicyDocument" -> embedded.addAll(check(m.value(), PolicyKind.IDENTITY, m.name()));
+                    case "AssumeRolePolicyDocument" -> embedded.addAll(check(m.value(), PolicyKind.TRUST, m.name()));
+                    case "InlinePolicies" -> {
+                        if (m.value() instanceof SourceValue.Obj inline) {
+                            for (SourceValue.Member p : inline.members().values()) {
+                                embedded.addAll(check(p.value(), PolicyKind.IDENTITY, PathIndex.child(m.name(), p.name())));
+                            }
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (obj.members().keySet().stream().anyMatch(ENTITY_MARKERS::contains)) {
+                return findings(d, PathIndex.of(root, ""), embedded);
+            }
+        }
+        return checkDocument(root, kind, "", d);
+    }
+
+    /**
+     * Validates a policy document already read as part of a larger source, such as the {@code PolicyDocument} of a
+     * managed-policy file; finding paths start with {@code basePath} (e.g. {@code PolicyDocument}). Syntax errors
+     * and duplicate keys of the enclosing source are not reported here (they belong to whoever read it).
+     */
+    public List<Finding> check(SourceValue document, PolicyKind kind, String basePath) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(basePath, "basePath");
+        return checkDocument(document, kind, basePath, new Diagnostics());
+    }
+
+    private List<Finding> checkDocument(SourceValue root, PolicyKind kind, String basePath, Diagnostics d) {
+        PolicyParser.parse(root, kind, d);
+        List<Finding> own = new ArrayList<>();
+        if (root instanceof SourceValue.Obj obj) {
+            new DocumentChecks(catalogue, kind, obj, basePath, own).run();
+        }
+        return findings(d, PathIndex.of(root, basePath), own);
+    }
+
+    private static List<Finding> findings(Diagnostics d, PathIndex paths, List<Finding> own) {
         List<Finding> findings = new ArrayList<>();
         for (ConfigurationProblem p : d.problems()) {
             findings.add(Finding.of(ProblemClassifier.classify(p.message()), p.position(),
                     paths.pathOf(p.position(), p.message()), p.message()));
         }
-        if (root instanceof SourceValue.Obj obj) {
-            new DocumentChecks(catalogue, kind, obj, findings).run();
-        }
+        findings.addAll(own);
         findings.sort(ORDER);
         return List.copyOf(findings);
     }
@@ -84,13 +155,15 @@ public final class PolicyValidator {
         private final ActionCatalogue catalogue;
         private final PolicyKind kind;
         private final SourceValue.Obj root;
+        private final String base;
         private final List<Finding> out;
         private final boolean variables;
 
-        DocumentChecks(ActionCatalogue catalogue, PolicyKind kind, SourceValue.Obj root, List<Finding> out) {
+        DocumentChecks(ActionCatalogue catalogue, PolicyKind kind, SourceValue.Obj root, String base, List<Finding> out) {
             this.catalogue = catalogue;
             this.kind = kind;
             this.root = root;
+            this.base = base;
             this.out = out;
             SourceValue.Member v = root.members().get("Version");
             this.variables = v != null && v.value() instanceof SourceValue.Str s && s.value().equals(VERSION_2012);
@@ -98,7 +171,7 @@ public final class PolicyValidator {
 
         void run() {
             if (!root.members().containsKey("Version")) {
-                add(FindingCode.MISSING_VERSION, root, "",
+                add(FindingCode.MISSING_VERSION, root, base,
                         "policy has no Version: it is read as 2008-10-17, which treats policy variables literally; add \"Version\": \"2012-10-17\"");
             }
             SourceValue.Member st = root.members().get("Statement");
@@ -107,11 +180,11 @@ public final class PolicyValidator {
             }
             List<StatementShape> shapes = new ArrayList<>();
             if (st.value() instanceof SourceValue.Obj one) {
-                statement(one, "Statement", 0, shapes);
+                statement(one, PathIndex.child(base, "Statement"), 0, shapes);
             } else if (st.value() instanceof SourceValue.Arr arr) {
                 for (int i = 0; i < arr.elements().size(); i++) {
                     if (arr.elements().get(i) instanceof SourceValue.Obj so) {
-                        statement(so, PathIndex.element("Statement", i), i, shapes);
+                        statement(so, PathIndex.element(PathIndex.child(base, "Statement"), i), i, shapes);
                     }
                 }
             }
