@@ -142,8 +142,9 @@ public final class PolicyValidator {
     private static List<Finding> findings(Diagnostics d, PathIndex paths, List<Finding> own) {
         List<Finding> findings = new ArrayList<>();
         for (ConfigurationProblem p : d.problems()) {
-            findings.add(Finding.of(ProblemClassifier.classify(p.message()), p.position(),
-                    paths.pathOf(p.position(), p.message()), p.message()));
+            FindingCode code = ProblemClassifier.classify(p.message());
+            String message = code == FindingCode.UNKNOWN_OPERATOR ? OperatorHint.withHint(p.message()) : p.message();
+            findings.add(Finding.of(code, p.position(), paths.pathOf(p.position(), p.message()), message));
         }
         findings.addAll(own);
         findings.sort(ORDER);

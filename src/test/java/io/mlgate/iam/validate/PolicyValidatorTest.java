@@ -145,6 +145,15 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void unknownOperatorsGetASpellingHint() throws IOException {
+        Finding f = only(validateFixture(FindingCode.UNKNOWN_OPERATOR, "bad.json"), FindingCode.UNKNOWN_OPERATOR);
+        assertThat(f.message()).isEqualTo("unknown condition operator 'StringEqual' (did you mean 'StringEquals'?)");
+        assertThat(OperatorHint.withHint("unknown condition operator 'ForAnyValue:StrinLikeIfExists'"))
+                .endsWith("(did you mean 'ForAnyValue:StringLikeIfExists'?)");
+        assertThat(OperatorHint.withHint("unknown condition operator 'Whatever'")).doesNotContain("did you mean");
+    }
+
+    @Test
     void hasErrorsOnlyForErrorSeverity() throws IOException {
         assertThat(PolicyValidator.hasErrors(validateFixture(FindingCode.UNKNOWN_SERVICE, "bad.json"))).isFalse();
         assertThat(PolicyValidator.hasErrors(validateFixture(FindingCode.UNKNOWN_ACTION, "bad.json"))).isTrue();
