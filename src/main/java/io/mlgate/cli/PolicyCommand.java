@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code mlgate policy}: offline tools for IAM policies; {@code simulate} evaluates requests against given policies. */
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "IAM policy tools.",
-        subcommands = {PolicyCommand.Simulate.class, PolicyTestCommand.class})
+        subcommands = {PolicyCommand.Simulate.class, PolicyValidateCommand.class, PolicyTestCommand.class})
 final class PolicyCommand implements Runnable {
 
     /** Exit code for input that cannot be simulated (malformed JSON, unknown fields, invalid policies). */
