@@ -192,32 +192,31 @@ public final class PolicyValidator {
             StatementCoverage.check(shapes, variables, out);
         }
 
+        /** The entries of an element and of its Not- form (whichever are present), each passed to {@code check}. */
+        private List<Entry> checkedEntries(SourceValue.Member element, SourceValue.Member notElement, String path,
+                                           java.util.function.Consumer<Entry> check) {
+            List<Entry> out = new ArrayList<>();
+            for (SourceValue.Member m : new SourceValue.Member[] {element, notElement}) {
+                if (m != null) {
+                    for (Entry e : entries(m, path)) {
+                        out.add(e);
+                        check.accept(e);
+                    }
+                }
+            }
+            return out;
+        }
+
         private void statement(SourceValue.Obj s, String path, int index, List<StatementShape> shapes) {
             String effect = s.members().get("Effect") != null && s.members().get("Effect").value() instanceof SourceValue.Str e
                     ? e.value() : null;
             boolean allow = "Allow".equals(effect);
             SourceValue.Member action = s.members().get("Action");
             SourceValue.Member notAction = s.members().get("NotAction");
-            List<Entry> actions = new ArrayList<>();
-            for (SourceValue.Member m : new SourceValue.Member[] {action, notAction}) {
-                if (m != null) {
-                    for (Entry e : entries(m, path)) {
-                        actions.add(e);
-                        checkAction(e);
-                    }
-                }
-            }
+            List<Entry> actions = checkedEntries(action, notAction, path, this::checkAction);
             SourceValue.Member resource = s.members().get("Resource");
             SourceValue.Member notResource = s.members().get("NotResource");
-            List<Entry> resources = new ArrayList<>();
-            for (SourceValue.Member m : new SourceValue.Member[] {resource, notResource}) {
-                if (m != null) {
-                    for (Entry e : entries(m, path)) {
-                        resources.add(e);
-                        checkResource(e);
-                    }
-                }
-            }
+            List<Entry> resources = checkedEntries(resource, notResource, path, this::checkResource);
             SourceValue.Member condition = s.members().get("Condition");
             if (condition != null && !variables) {
                 findVariablesInCondition(condition.value(), PathIndex.child(path, "Condition"));
