@@ -1,0 +1,52 @@
+package io.mlgate.protocol.query;
+
+import io.mlgate.iam.eval.PrincipalContext;
+
+import java.util.Set;
+
+/**
+ * One AWS service spoken in the query protocol (IAM, STS). The gateway routes a request to the service whose
+ * {@link #apiVersion()} matches the request's {@code Version} and that serves its {@code Action}; it checks the
+ * SigV4 credential scope against {@link #signingName()}, asks {@link #target} what the call acts on, authorizes
+ * that with IAM, and only then calls {@link #invoke}. Implementations are plain Java; {@code invoke} may block
+ * (file writes), so the gateway never calls it on an event-loop thread.
+ */
+public interface QueryService {
+
+    /** SigV4 signing name and IAM action prefix, e.g. {@code iam}. */
+    String signingName();
+
+    /** The {@code Version} parameter this service answers, e.g. {@code 2010-05-08}. */
+    String apiVersion();
+
+    /** The XML namespace of responses and errors, e.g. {@code https://iam.amazonaws.com/doc/2010-05-08/}. */
+    String xmlNamespace();
+
+    /** CloudTrail eventSource, e.g. {@code iam.amazonaws.com}. */
+    String eventSource();
+
+    /** The operations (Action values) served. */
+    Set<String> operations();
+
+    /** The largest request body accepted for an operation of this service, in bytes. */
+    default int maxBodyBytes() {
+        return 256 * 1024;
+    }
+
+    /**
+     * What the call acts on, for authorization and audit. Validates the parameters the target depends on and
+     * throws {@link QueryException} (e.g. {@code ValidationError}) for invalid input.
+     *
+     * @param accountId the account of the caller (IAM entities live in the caller's account)
+     * @param caller    the authenticated caller
+     */
+    QueryTarget target(String operation, QueryParameters parameters, String accountId, PrincipalContext caller)
+            throws QueryException;
+
+    /**
+     * Performs an authorized call, writing the content of the {@code <OpResult>} element; writing nothing means
+     * the operation has no result element (e.g. {@code DeleteUser}).
+     */
+    void invoke(String operation, QueryParameters parameters, PrincipalContext caller, XmlWriter result)
+            throws QueryException;
+}
