@@ -35,6 +35,22 @@ public record ApiCall(
         Map<String, Object> requestParameters,
         String validationError) {
 
+    /** Operation name of a query-protocol call whose body has not been read yet. */
+    public static final String PENDING_QUERY = "PendingQueryCall";
+
+    /**
+     * A query-protocol call ({@code POST /} with a form body, or {@code GET /?Action=}) before its parameters are
+     * read: the operation, service, action and resource are not known yet.
+     */
+    public static ApiCall pendingQuery(String accountId, int maxBodyBytes) {
+        return new ApiCall(AwsProtocol.QUERY, null, "gateway.mlgate", PENDING_QUERY, null, null, null, accountId,
+                true, false, maxBodyBytes, Map.of(), null);
+    }
+
+    public boolean isPendingQuery() {
+        return protocol == AwsProtocol.QUERY && PENDING_QUERY.equals(operation);
+    }
+
     /** The name in the path of an InvokeEndpoint call, or null for other operations. */
     public String endpointName() {
         Object name = requestParameters.get("endpointName");

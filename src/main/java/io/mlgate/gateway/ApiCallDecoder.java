@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * Turns an HTTP request into an {@link ApiCall} by the dispatch rule of shared/reference/aws-wire-protocols.md §1:
- * {@code POST /endpoints/{name}/invocations} is SageMaker Runtime's InvokeEndpoint. Returns null for anything the
- * gateway does not serve. Only the raw path, method and headers are read, never the body.
+ * {@code POST /endpoints/{name}/invocations} is SageMaker Runtime's InvokeEndpoint; {@code POST /} with a form body
+ * (or {@code GET /?Action=}) is a query-protocol call (IAM, STS) whose operation the authentication step reads from
+ * the signed body ({@link QueryCallResolver}). Returns null for anything the gateway does not serve. Only the raw
+ * path, method and headers are read here, never the body.
  */
 public final class ApiCallDecoder {
 
@@ -22,11 +24,13 @@ public final class ApiCallDecoder {
     private final String region;
     private final String accountId;
     private final int maxInvokeBody;
+    private final int maxQueryBody;
 
-    public ApiCallDecoder(String region, String accountId, int maxInvokeBody) {
+    public ApiCallDecoder(String region, String accountId, int maxInvokeBody, int maxQueryBody) {
         this.region = region;
         this.accountId = accountId;
         this.maxInvokeBody = maxInvokeBody;
+        this.maxQueryBody = maxQueryBody;
     }
 
     public ApiCall decode(ServerHttpRequest request) {
@@ -39,7 +43,25 @@ public final class ApiCallDecoder {
             String name = path.substring(INVOKE_PREFIX.length(), path.length() - INVOKE_SUFFIX.length());
             return invokeEndpoint(name, request.getHeaders());
         }
+        if ("/".equals(path) && isQueryCall(request)) {
+            return ApiCall.pendingQuery(accountId, maxQueryBody);
+        }
         return null;
+    }
+
+    /**
+     * Rule 3 of the dispatch rule: {@code POST /} without {@code X-Amz-Target} (the JSON protocols' selector) is a
+     * query-protocol call whose {@code Action} is in the body; {@code GET /?Action=...} carries it in the query.
+     */
+    private static boolean isQueryCall(ServerHttpRequest request) {
+        if (request.getMethod() == HttpMethod.POST) {
+            return !request.getHeaders().containsHeader("X-Amz-Target");
+        }
+        if (request.getMethod() == HttpMethod.GET) {
+            String query = request.getURI().getRawQuery();
+            return query != null && (query.startsWith("Action=") || query.contains("&Action="));
+        }
+        return false;
     }
 
     private ApiCall invokeEndpoint(String name, HttpHeaders headers) {

@@ -105,7 +105,7 @@ public final class AuditRecorder {
                     .eventCategory(api.dataEvent() ? EventCategory.DATA : EventCategory.MANAGEMENT)
                     .recipientAccountId(api.accountId())
                     .requestParameters(parameters(api.requestParameters()));
-            if (api.validationError() == null) {
+            if (api.validationError() == null && api.resourceArn() != null) {
                 event.addResource(new EventResource(api.resourceArn(), api.accountId(), api.resourceType()));
             }
             if (call.bodySha256() != null) {

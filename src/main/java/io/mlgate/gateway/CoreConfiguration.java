@@ -17,7 +17,10 @@ import io.mlgate.kms.Keystore;
 import io.mlgate.kms.RootKey;
 import io.mlgate.runtime.EndpointRegistry;
 import io.mlgate.runtime.InferenceService;
+import io.mlgate.protocol.query.QueryRouter;
+import io.mlgate.protocol.query.QueryService;
 import io.mlgate.runtime.store.ModelStore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
@@ -159,8 +162,20 @@ public class CoreConfiguration {
     // ---- the stages of the request path, in order ----
 
     @Bean
-    ApiCallDecoder apiCallDecoder(GatewayProperties properties, HostingAccount account) {
-        return new ApiCallDecoder(properties.region(), account.id(), properties.maxInvokeBody());
+    ApiCallDecoder apiCallDecoder(GatewayProperties properties, HostingAccount account, QueryCallResolver queries) {
+        return new ApiCallDecoder(properties.region(), account.id(), properties.maxInvokeBody(),
+                queries.maxBodyBytes());
+    }
+
+    /** The query-protocol services (IAM, STS), routed by {@code Action} and {@code Version}. */
+    @Bean
+    QueryRouter queryRouter(ObjectProvider<QueryService> services) {
+        return new QueryRouter(services.orderedStream().toList());
+    }
+
+    @Bean
+    QueryCallResolver queryCallResolver(QueryRouter router) {
+        return new QueryCallResolver(router);
     }
 
     @Bean
@@ -169,8 +184,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    SigV4AuthenticationFilter sigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals) {
-        return new SigV4AuthenticationFilter(verifier, principals);
+    SigV4AuthenticationFilter sigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals,
+                                                        QueryCallResolver queries) {
+        return new SigV4AuthenticationFilter(verifier, principals, queries);
     }
 
     @Bean
@@ -185,8 +201,14 @@ public class CoreConfiguration {
     }
 
     @Bean
-    OperationDispatcher operationDispatcher(InvokeEndpointHandler invokeEndpoint) {
-        return new OperationDispatcher(invokeEndpoint);
+    QueryHandler queryHandler() {
+        // management calls write files with fsync: a bounded elastic pool, never the event loop
+        return new QueryHandler(Schedulers.boundedElastic());
+    }
+
+    @Bean
+    OperationDispatcher operationDispatcher(InvokeEndpointHandler invokeEndpoint, QueryHandler queries) {
+        return new OperationDispatcher(invokeEndpoint, queries);
     }
 
     @Bean

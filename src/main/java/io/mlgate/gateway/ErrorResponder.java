@@ -1,5 +1,6 @@
 package io.mlgate.gateway;
 
+import io.mlgate.protocol.query.QueryResponses;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -42,10 +43,9 @@ public final class ErrorResponder {
         switch (protocol) {
             case QUERY -> {
                 headers.set(HttpHeaders.CONTENT_TYPE, "text/xml");
-                body = ("<ErrorResponse xmlns=\"" + STS_NS + "\"><Error><Type>"
-                        + (error.status() >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + xml(error.code())
-                        + "</Code><Message>" + xml(error.message()) + "</Message></Error><RequestId>"
-                        + call.requestId() + "</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
+                String namespace = call.xmlNamespace() != null ? call.xmlNamespace() : STS_NS;
+                body = QueryResponses.error(namespace, error.status(), error.code(), error.message(),
+                        call.requestId()).getBytes(StandardCharsets.UTF_8);
             }
             case JSON_1_1 -> {
                 headers.set(HttpHeaders.CONTENT_TYPE, "application/x-amz-json-1.1");

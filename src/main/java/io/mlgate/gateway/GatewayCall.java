@@ -15,7 +15,10 @@ public final class GatewayCall {
 
     private final String requestId;
     private final long startNanos;
-    private final ApiCall apiCall;
+    private volatile ApiCall apiCall;
+    private volatile io.mlgate.protocol.query.QueryService queryService;
+    private volatile io.mlgate.protocol.query.QueryParameters queryParameters;
+    private volatile String xmlNamespace;
     private final HttpHeaders requestHeaders;
     private volatile String claimedAccessKeyId;
     private volatile Caller caller;
@@ -60,6 +63,24 @@ public final class GatewayCall {
      */
     public HttpHeaders requestHeaders() { return requestHeaders; }
     public AwsProtocol protocol() { return apiCall == null ? AwsProtocol.REST_JSON : apiCall.protocol(); }
+    /**
+     * Replaces the decoded call once more is known about it: a query-protocol call learns its operation from the
+     * (signed) body, and what it acts on once the caller is known.
+     */
+    public void resolve(ApiCall resolved) { this.apiCall = resolved; }
+
+    /** The query-protocol service of the call, or null. */
+    public io.mlgate.protocol.query.QueryService queryService() { return queryService; }
+    /** The parsed query-protocol parameters of the call, or null. */
+    public io.mlgate.protocol.query.QueryParameters queryParameters() { return queryParameters; }
+    public void query(io.mlgate.protocol.query.QueryService service, io.mlgate.protocol.query.QueryParameters parameters) {
+        this.queryService = service;
+        this.queryParameters = parameters;
+        this.xmlNamespace = service.xmlNamespace();
+    }
+    /** The XML namespace of query-protocol responses and errors, or null when not yet known. */
+    public String xmlNamespace() { return xmlNamespace; }
+    public void xmlNamespace(String namespace) { this.xmlNamespace = namespace; }
 
     public String claimedAccessKeyId() { return claimedAccessKeyId; }
     public void claimedAccessKeyId(String id) { this.claimedAccessKeyId = id; }

@@ -14,9 +14,11 @@ import reactor.core.publisher.Mono;
 public final class OperationDispatcher implements WebFilter, Ordered {
 
     private final InvokeEndpointHandler invokeEndpoint;
+    private final QueryHandler queries;
 
-    public OperationDispatcher(InvokeEndpointHandler invokeEndpoint) {
+    public OperationDispatcher(InvokeEndpointHandler invokeEndpoint, QueryHandler queries) {
         this.invokeEndpoint = invokeEndpoint;
+        this.queries = queries;
     }
 
     @Override
@@ -31,6 +33,9 @@ public final class OperationDispatcher implements WebFilter, Ordered {
             // defence in depth: never dispatch a call that did not pass authentication and IAM
             return ErrorResponder.write(exchange, AwsError.accessDenied(call.protocol(),
                     "You are not authorized to perform this operation."));
+        }
+        if (call.apiCall().protocol() == AwsProtocol.QUERY) {
+            return queries.handle(exchange);
         }
         return switch (call.apiCall().operation()) {
             case "InvokeEndpoint" -> invokeEndpoint.handle(exchange);

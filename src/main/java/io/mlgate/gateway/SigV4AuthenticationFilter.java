@@ -6,6 +6,7 @@ import io.mlgate.auth.sigv4.SigV4Verifier;
 import io.mlgate.auth.sigv4.SignedRequest;
 import io.mlgate.auth.sigv4.VerifiedSignature;
 import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.protocol.query.QueryException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -43,10 +44,12 @@ public final class SigV4AuthenticationFilter implements WebFilter {
 
     private final SigV4Verifier verifier;
     private final PrincipalDirectory principals;
+    private final QueryCallResolver queries;
 
-    public SigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals) {
+    public SigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals, QueryCallResolver queries) {
         this.verifier = verifier;
         this.principals = principals;
+        this.queries = queries;
     }
 
     @Override
@@ -69,10 +72,17 @@ public final class SigV4AuthenticationFilter implements WebFilter {
     }
 
     private Mono<Void> authenticate(ServerWebExchange exchange, WebFilterChain chain, GatewayCall call, byte[] body) {
-        ApiCall api = call.apiCall();
         MessageDigest digest = SHA256.get();
         String sha256 = HEX.formatHex(digest.digest(body));
         call.body(body, sha256);
+        if (call.apiCall().isPendingQuery()) {
+            try {
+                queries.resolveOperation(call, exchange.getRequest(), call.requestHeaders(), body);
+            } catch (QueryException e) {
+                return ErrorResponder.write(exchange, new AwsError(e.status(), e.code(), e.getMessage()));
+            }
+        }
+        ApiCall api = call.apiCall();
 
         VerifiedSignature verified;
         try {
@@ -90,6 +100,14 @@ public final class SigV4AuthenticationFilter implements WebFilter {
         }
         Caller caller = new Caller(verified.accessKeyId(), principal);
         call.authenticated(caller);
+        if (api.protocol() == AwsProtocol.QUERY) {
+            try {
+                queries.resolveTarget(call, principal);
+            } catch (QueryException e) {
+                return ErrorResponder.write(exchange, new AwsError(e.status(), e.code(), e.getMessage()),
+                        ErrorResponder.withoutQuotedValues(e.getMessage()));
+            }
+        }
         if (api.validationError() != null) {
             return ErrorResponder.write(exchange, AwsError.validation(api.protocol(), api.validationError()));
         }

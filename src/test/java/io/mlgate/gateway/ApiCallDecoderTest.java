@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiCallDecoderTest {
 
-    private final ApiCallDecoder decoder = new ApiCallDecoder("us-east-1", "123456789012", 6 * 1024 * 1024);
+    private final ApiCallDecoder decoder = new ApiCallDecoder("us-east-1", "123456789012", 6 * 1024 * 1024, 256 * 1024);
 
     @Test
     void invokeEndpointIsDecodedWithActionResourceAndAuditParameters() {
@@ -30,7 +30,27 @@ class ApiCallDecoderTest {
         assertThat(decoder.decode(MockServerHttpRequest.get("/endpoints/iris/invocations").build())).isNull();
         assertThat(decoder.decode(MockServerHttpRequest.post("/endpoints//invocations").build())).isNull();
         assertThat(decoder.decode(MockServerHttpRequest.post("/endpoint/iris/invocations").build())).isNull();
-        assertThat(decoder.decode(MockServerHttpRequest.post("/").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.post("/").header("X-Amz-Target", "SageMaker.ListEndpoints")
+                .build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.get("/").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.get("/?Version=2010-05-08").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.put("/").build())).isNull();
+        assertThat(decoder.decode(MockServerHttpRequest.post("/other").build())).isNull();
+    }
+
+    @Test
+    void postToTheRootWithoutATargetIsAQueryCallReadFromItsBody() {
+        ApiCall call = decoder.decode(MockServerHttpRequest.post("/")
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build());
+        assertThat(call).isNotNull();
+        assertThat(call.isPendingQuery()).isTrue();
+        assertThat(call.protocol()).isEqualTo(AwsProtocol.QUERY);
+        assertThat(call.maxBodyBytes()).isEqualTo(256 * 1024);
+        assertThat(call.action()).isNull();
+        ApiCall get = decoder.decode(MockServerHttpRequest.get("/?Action=GetCallerIdentity&Version=2011-06-15")
+                .build());
+        assertThat(get).isNotNull();
+        assertThat(get.isPendingQuery()).isTrue();
     }
 
     @Test
