@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * Base of the tests that need the gateway running: the whole app on a random HTTPS port with a fresh home folder
- * (keys, audit, data generated as on a first start) and the repository's demo policies/. Subclasses share one
+ * (keys, audit, data generated as on a first start) and a copy of the repository's demo policies/. Subclasses share one
  * application context.
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -27,9 +27,11 @@ abstract class RunningGateway {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         if (home == null) {
             home = Files.createTempDirectory("mlgate-it");
+            // a copy: the IAM API writes the policies folder, and tests must never change the repository's
+            TestFiles.copyTree(Path.of("policies"), home.resolve("policies"));
         }
         registry.add("mlgate.home", () -> home.toString());
-        registry.add("mlgate.policies-dir", () -> Path.of("policies").toAbsolutePath().toString());
+        registry.add("mlgate.policies-dir", () -> home.resolve("policies").toString());
     }
 
     @AfterAll
