@@ -9,8 +9,8 @@ import io.mlgate.auth.sigv4.SigningSecret;
 import io.mlgate.credentials.AccessKeyStore;
 import io.mlgate.credentials.StoredAccessKey;
 import io.mlgate.iam.config.IamConfiguration;
-import io.mlgate.iam.config.IamConfigurationLoader;
 import io.mlgate.iam.eval.PolicyEvaluator;
+import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.kms.EnvelopeCipher;
 import io.mlgate.kms.Keystore;
@@ -72,7 +72,7 @@ public class CoreConfiguration {
     @Bean
     IamConfiguration iamConfiguration(GatewayProperties properties) {
         try {
-            return IamConfigurationLoader.load(properties.policiesDir());
+            return ValidatedConfiguration.load(properties.policiesDir()).configuration();
         } catch (ConfigurationException e) {
             throw new IllegalStateException("the IAM configuration in " + properties.policiesDir()
                     + " is invalid:\n" + e.getMessage(), e);

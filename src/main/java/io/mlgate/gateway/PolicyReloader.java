@@ -8,7 +8,8 @@ import io.mlgate.audit.EventType;
 import io.mlgate.audit.IdentityType;
 import io.mlgate.audit.UserIdentity;
 import io.mlgate.iam.config.IamConfiguration;
-import io.mlgate.iam.config.IamConfigurationLoader;
+import io.mlgate.iam.validate.Finding;
+import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.iam.json.ConfigurationProblem;
 import org.apache.commons.logging.Log;
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * Hot reload of policies/: a background thread (never an event loop) looks at the folder's files every interval;
- * when any file was added, removed or changed, the whole configuration is loaded and validated again. A valid one is
+ * when any file was added, removed or changed, the whole configuration is loaded and validated again
+ * ({@link ValidatedConfiguration}: the loader's strict parse plus the policy validator's ERROR findings). A valid one is
  * swapped in at once ({@link PrincipalDirectory#use}); an invalid one is rejected and the previous configuration
  * stays in force. Calls already authenticated finish with the principal (and policies) they started with. Every
  * reload, accepted or rejected, is an audit event ({@code PolicyConfigurationReloaded}).
@@ -93,10 +95,24 @@ public final class PolicyReloader implements AutoCloseable {
         String errorCode = null;
         String errorMessage = null;
         try {
-            IamConfiguration configuration = IamConfigurationLoader.load(dir);
+            ValidatedConfiguration validated = ValidatedConfiguration.load(dir);
+            IamConfiguration configuration = validated.configuration();
             principals.use(configuration);
+            List<String> findings = new ArrayList<>();
+            for (Finding finding : validated.findings()) {
+                if (findings.size() == 20) {
+                    break;
+                }
+                findings.add(finding.toString());
+            }
             details.put("accepted", true).put("users", configuration.users().size())
-                    .put("managedPolicies", configuration.managedPolicies().size());
+                    .put("managedPolicies", configuration.managedPolicies().size())
+                    .put("validatorFindings", validated.findings().size())
+                    .putStrings("findings", findings);
+            if (!findings.isEmpty()) {
+                LOG.warn("the reloaded IAM configuration has " + validated.findings().size()
+                        + " validator finding(s) below ERROR:\n" + String.join("\n", findings));
+            }
             LOG.info("reloaded the IAM configuration from " + dir);
         } catch (ConfigurationException e) {
             List<String> problems = new ArrayList<>();

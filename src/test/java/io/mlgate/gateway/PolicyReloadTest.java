@@ -54,6 +54,11 @@ class PolicyReloadTest {
             Files.writeString(managed, original);
             assertThat(awaitStatus(http, port, analyst, 200)).as("granted again").isTrue();
 
+            // parses, but the validator knows sagemaker has no such action: an ERROR finding, so never loaded
+            Files.writeString(managed, original.replace("sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpont"));
+            Thread.sleep(600);
+            assertThat(invoke(http, port, analyst)).as("the previous (granting) configuration stays").isEqualTo(200);
+
             List<String> reloads = auditLines(home.resolve("audit")).stream()
                     .filter(line -> line.contains(PolicyReloader.EVENT_NAME)).toList();
             assertThat(reloads).hasSizeGreaterThanOrEqualTo(3);
@@ -61,6 +66,8 @@ class PolicyReloadTest {
                     .contains("\"errorCode\":\"MalformedPolicyDocument\"").contains("\"accepted\":false")
                     .contains("InvokeIrisEndpoint.json"));
             assertThat(reloads).anySatisfy(line -> assertThat(line).contains("\"accepted\":true"));
+            assertThat(reloads).anySatisfy(line -> assertThat(line).contains("\"accepted\":false")
+                    .contains("UNKNOWN_ACTION").contains("InvokeIrisEndpoint.json"));
         }
     }
 

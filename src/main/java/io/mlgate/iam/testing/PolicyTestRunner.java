@@ -10,7 +10,7 @@ import java.util.Optional;
 
 import io.mlgate.iam.config.Account;
 import io.mlgate.iam.config.IamConfiguration;
-import io.mlgate.iam.config.IamConfigurationLoader;
+import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.config.IamRole;
 import io.mlgate.iam.eval.AuthorizationRequest;
 import io.mlgate.iam.eval.Decision;
@@ -55,7 +55,7 @@ public final class PolicyTestRunner {
             Path dir = policiesOverride.or(suite::policies).orElseGet(() -> defaultPolicies(suite.file()));
             Optional<PolicyTestRunner> runner = runners.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> {
                 try {
-                    return Optional.of(new PolicyTestRunner(IamConfigurationLoader.load(d)));
+                    return Optional.of(new PolicyTestRunner(ValidatedConfiguration.load(d).configuration()));
                 } catch (ConfigurationException e) {
                     for (ConfigurationProblem p : e.problems()) {
                         problems.add(suite.file() + ": policies " + d + ": " + p);
