@@ -82,6 +82,19 @@ public final class PolicyReloader implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Swaps in a configuration another writer of the folder (the IAM API) has just written and validated, and
+     * takes the folder's current state as seen, so the timer does not load the same change a second time.
+     */
+    public synchronized void applied(IamConfiguration configuration) {
+        principals.use(configuration);
+        try {
+            fingerprint = fingerprint(dir);
+        } catch (IOException e) {
+            fingerprint = ""; // the next look reloads from the files, which hold the same configuration
+        }
+    }
+
     private void checkQuietly() {
         try {
             check();
