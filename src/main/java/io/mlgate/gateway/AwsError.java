@@ -53,6 +53,8 @@ public record AwsError(int status, String code, String message) {
                             + "Consult the service documentation for details.");
             case REQUEST_EXPIRED_SKEW, WRONG_SERVICE, WRONG_REGION -> new AwsError(403,
                     query ? "SignatureDoesNotMatch" : "InvalidSignatureException", message);
+            case EXPIRED_TOKEN -> new AwsError(400, query ? "ExpiredToken" : "ExpiredTokenException",
+                    "The security token included in the request is expired");
             case PRESIGNED_URL_EXPIRED -> new AwsError(403, "RequestExpired", message);
             case CONTENT_SHA256_MISMATCH -> new AwsError(400, "XAmzContentSHA256Mismatch",
                     "The provided 'x-amz-content-sha256' header does not match what was computed.");

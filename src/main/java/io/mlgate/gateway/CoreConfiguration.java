@@ -28,6 +28,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -108,7 +109,9 @@ public class CoreConfiguration {
                 .maxClockSkew(properties.clockSkew())
                 .clock(clock)
                 .build();
-        return new SigV4Verifier(policy, accessKeyId -> accessKeys.find(accessKeyId)
+        // a long-term key never comes with a session token (AWS answers InvalidClientTokenId)
+        return new SigV4Verifier(policy, (accessKeyId, sessionToken) -> sessionToken != null ? Optional.empty()
+                : accessKeys.find(accessKeyId)
                 .filter(StoredAccessKey::isActive)
                 .map(key -> SigningSecret.of(key.secretAccessKey(), key.userArn())));
     }

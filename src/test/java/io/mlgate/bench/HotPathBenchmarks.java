@@ -90,7 +90,7 @@ public class HotPathBenchmarks {
         signed = SigV4Signer.builder().credentials(ACCESS_KEY, SECRET.toCharArray()).region("us-east-1")
                 .service("sagemaker").clock(clock).signContentSha256(true).build().sign(request);
         verifier = new SigV4Verifier(SigV4Policy.builder().allowedRegions(Set.of("us-east-1")).clock(clock).build(),
-                id -> ACCESS_KEY.equals(id) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), ANALYST))
+                (id, token) -> ACCESS_KEY.equals(id) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), ANALYST))
                         : Optional.empty());
 
         IamConfiguration iam = IamConfigurationLoader.load(Path.of("policies"));

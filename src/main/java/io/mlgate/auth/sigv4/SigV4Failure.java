@@ -20,6 +20,8 @@ public enum SigV4Failure {
     WRONG_REGION,
     /** The x-amz-content-sha256 header does not match the hash of the body actually received. */
     CONTENT_SHA256_MISMATCH,
+    /** The session token is valid but its session has expired. */
+    EXPIRED_TOKEN,
     /** The payload signing mode (UNSIGNED-PAYLOAD, STREAMING-*) is not accepted. */
     UNSUPPORTED_PAYLOAD
 }

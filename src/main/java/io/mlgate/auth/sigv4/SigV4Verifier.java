@@ -70,7 +70,7 @@ public final class SigV4Verifier {
                         "The payload signing mode in x-amz-content-sha256 is not supported by this service.");
             }
         }
-        SigningSecret secret = secrets.find(auth.accessKeyId).orElseThrow(() -> fail(
+        SigningSecret secret = secrets.find(auth.accessKeyId, auth.securityToken).orElseThrow(() -> fail(
                 SigV4Failure.UNKNOWN_ACCESS_KEY, "The security token included in the request is invalid."));
         if (contentSha != null && !contentSha.equalsIgnoreCase(request.payloadSha256Hex())) {
             throw fail(SigV4Failure.CONTENT_SHA256_MISMATCH,

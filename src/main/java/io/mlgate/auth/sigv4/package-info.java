@@ -7,7 +7,7 @@
  * <pre>{@code
  * SigV4Verifier verifier = new SigV4Verifier(
  *         SigV4Policy.builder().allowedRegions(Set.of("us-east-1")).build(),
- *         accessKeyId -> keyStore.find(accessKeyId)
+ *         (accessKeyId, sessionToken) -> keyStore.find(accessKeyId)
  *                 .map(k -> SigningSecret.of(k.secretChars(), k.principal())));
  *
  * SignedRequest req = SignedRequest.builder()

@@ -102,7 +102,7 @@ class ClientCapturesTest {
 
     static SigV4Verifier verifierAt(Instant now) {
         return new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).build(),
-                akid -> akid.equals(AKID) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), "captured-user"))
+                (akid, token) -> akid.equals(AKID) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), "captured-user"))
                         : Optional.empty());
     }
 

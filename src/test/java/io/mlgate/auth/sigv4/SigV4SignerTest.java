@@ -40,7 +40,7 @@ class SigV4SignerTest {
 
     static SigV4Verifier verifier() {
         return new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(T, ZoneOffset.UTC)).build(),
-                akid -> akid.equals(AKID) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), "alice"))
+                (akid, token) -> akid.equals(AKID) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), "alice"))
                         : Optional.empty());
     }
 

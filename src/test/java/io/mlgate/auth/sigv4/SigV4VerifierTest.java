@@ -58,7 +58,7 @@ class SigV4VerifierTest {
     }
 
     static SecretLookup lookup() {
-        return akid -> akid.equals(AKID) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), "alice"))
+        return (akid, token) -> akid.equals(AKID) ? Optional.of(SigningSecret.of(SECRET.toCharArray(), "alice"))
                 : Optional.empty();
     }
 
@@ -114,15 +114,37 @@ class SigV4VerifierTest {
     @Test
     void unknownAccessKey() {
         SigV4Verifier other = new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(T, ZoneOffset.UTC)).build(),
-                akid -> Optional.empty());
+                (akid, token) -> Optional.empty());
         assertFails(() -> other.verify(signed(), "sagemaker"), SigV4Failure.UNKNOWN_ACCESS_KEY);
         verifier().verify(signed(), "sagemaker");
     }
 
     @Test
+    void theSignedSessionTokenReachesTheLookupAndAnExpiredSessionFailsAsSuch() {
+        SignedRequest withToken = signerAt(T).sessionToken("opaque-session-token").build().sign(invoke().build());
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        SigV4Verifier sessions = new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(T, ZoneOffset.UTC)).build(),
+                (akid, token) -> {
+                    seen.set(token);
+                    return Optional.of(SigningSecret.of(SECRET.toCharArray(), "session"));
+                });
+        assertThat(sessions.verify(withToken, "sagemaker").securityToken()).contains("opaque-session-token");
+        assertThat(seen.get()).isEqualTo("opaque-session-token");
+        sessions.verify(signed(), "sagemaker");
+        assertThat(seen.get()).isNull();
+
+        SigV4Verifier expired = new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(T, ZoneOffset.UTC)).build(),
+                (akid, token) -> {
+                    throw new SigV4Exception(SigV4Failure.EXPIRED_TOKEN,
+                            "The security token included in the request is expired");
+                });
+        assertFails(() -> expired.verify(withToken, "sagemaker"), SigV4Failure.EXPIRED_TOKEN);
+    }
+
+    @Test
     void wrongSecretIsASignatureMismatch() {
         SigV4Verifier wrong = new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(T, ZoneOffset.UTC)).build(),
-                akid -> Optional.of(SigningSecret.of("not-the-secret".toCharArray(), "mallory")));
+                (akid, token) -> Optional.of(SigningSecret.of("not-the-secret".toCharArray(), "mallory")));
         assertFails(() -> wrong.verify(signed(), "sagemaker"), SigV4Failure.SIGNATURE_MISMATCH);
         verifier().verify(signed(), "sagemaker");
     }
@@ -556,7 +578,7 @@ class SigV4VerifierTest {
     void rotatedSecretIsNotServedFromTheKeyCache() {
         AtomicReference<String> current = new AtomicReference<>(SECRET);
         SigV4Verifier v = new SigV4Verifier(SigV4Policy.builder().clock(Clock.fixed(T, ZoneOffset.UTC)).build(),
-                akid -> Optional.of(SigningSecret.of(current.get().toCharArray(), akid)));
+                (akid, token) -> Optional.of(SigningSecret.of(current.get().toCharArray(), akid)));
         SignedRequest oldKey = signed();
         v.verify(oldKey, "sagemaker"); // caches the signing key derived from SECRET
         current.set("rotated-secret-0123456789");

@@ -64,7 +64,7 @@ record VectorCase(String name, Path dir, String accessKeyId, String secret, Stri
     }
 
     SecretLookup lookup() {
-        return akid -> akid.equals(accessKeyId)
+        return (akid, token) -> akid.equals(accessKeyId)
                 ? Optional.of(SigningSecret.of(secret.toCharArray(), "owner:" + akid)) : Optional.empty();
     }
 
