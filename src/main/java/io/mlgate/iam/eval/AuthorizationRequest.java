@@ -31,6 +31,7 @@ public final class AuthorizationRequest {
     private final ConditionKeys keys;
 
     private static final IdentityPolicy[] NO_POLICIES = new IdentityPolicy[0];
+    private static final String SAGEMAKER_ARN_PREFIX = "arn:aws:sagemaker:";
 
     private AuthorizationRequest(PrincipalContext principal, String action, String resource, RequestContext context,
             String resourceAccount, IdentityPolicy resourcePolicy, ResourcePolicyType resourcePolicyType,
@@ -50,7 +51,14 @@ public final class AuthorizationRequest {
 
     private static AuthorizationRequest build(Builder b) {
         Map<String, List<String>> d = new HashMap<>();
-        b.resourceTags.forEach((k, v) -> d.put(PrincipalKeys.RESOURCE_TAG_PREFIX + PrincipalKeys.lower(k), List.of(v)));
+        // SageMaker resource types expose their tags as aws:ResourceTag/k and sagemaker:ResourceTag/k [SAR-SM]
+        boolean sageMaker = b.resource.startsWith(SAGEMAKER_ARN_PREFIX);
+        b.resourceTags.forEach((k, v) -> {
+            d.put(PrincipalKeys.RESOURCE_TAG_PREFIX + PrincipalKeys.lower(k), List.of(v));
+            if (sageMaker) {
+                d.put(PrincipalKeys.SAGEMAKER_RESOURCE_TAG_PREFIX + PrincipalKeys.lower(k), List.of(v));
+            }
+        });
         if (b.requestTags != null) {
             b.requestTags.forEach((k, v) -> d.put(PrincipalKeys.REQUEST_TAG_PREFIX + PrincipalKeys.lower(k), List.of(v)));
             d.put(PrincipalKeys.TAG_KEYS, List.copyOf(b.requestTags.keySet()));
@@ -125,8 +133,8 @@ public final class AuthorizationRequest {
 
     /**
      * The condition keys of this request: principal-derived keys from the principal; all others from the context,
-     * and where the context does not give them, aws:ResourceTag/*, aws:RequestTag/* and aws:TagKeys from the
-     * request's resource and request tags.
+     * and where the context does not give them, aws:ResourceTag/* (plus sagemaker:ResourceTag/* for a SageMaker
+     * resource), aws:RequestTag/* and aws:TagKeys from the request's resource and request tags.
      */
     public ConditionKeys conditionKeys() {
         return keys;
@@ -192,7 +200,7 @@ public final class AuthorizationRequest {
             return this;
         }
 
-        /** Tags on the resource (aws:ResourceTag/k). */
+        /** Tags on the resource (aws:ResourceTag/k, and sagemaker:ResourceTag/k when the resource is a SageMaker ARN). */
         public Builder resourceTags(Map<String, String> tags) {
             tags.forEach((k, v) -> resourceTags.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
             return this;

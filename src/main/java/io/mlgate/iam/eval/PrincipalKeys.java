@@ -14,6 +14,7 @@ final class PrincipalKeys {
     static final String USERID = "aws:userid";
     static final String PRINCIPAL_TAG_PREFIX = "aws:principaltag/";
     static final String RESOURCE_TAG_PREFIX = "aws:resourcetag/";
+    static final String SAGEMAKER_RESOURCE_TAG_PREFIX = "sagemaker:resourcetag/";
     static final String REQUEST_TAG_PREFIX = "aws:requesttag/";
     static final String TAG_KEYS = "aws:tagkeys";
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
@@ -15,8 +16,10 @@ final class DateValue {
 
     /**
      * Returns the instant as epoch milliseconds, or {@link Long#MIN_VALUE} if the text is not a date. Accepted:
-     * {@code 2024-05-01}, {@code 2024-05-01T12:00:00Z}, with fractions or an offset, without a zone (UTC), and epoch
-     * seconds such as {@code 1714564800} or {@code 1714564800.5}.
+     * the W3C profile of ISO 8601 ({@code 2024-05} for the first day of a month, {@code 2024-05-01},
+     * {@code 2024-05-01T12:00Z}, {@code 2024-05-01T12:00:00Z}, with fractions or an offset), a date-time without a
+     * zone (UTC), and epoch seconds such as {@code 1714564800} or {@code 1714564800.5}. A bare year ({@code 2024})
+     * reads as epoch seconds.
      */
     static long parseMillis(String text) {
         if (text == null || text.isEmpty() || text.length() > 64) {
@@ -30,6 +33,9 @@ final class DateValue {
             }
         }
         try {
+            if (text.length() == 7 && text.charAt(4) == '-') {
+                return YearMonth.parse(text).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            }
             if (text.indexOf('T') < 0) {
                 return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             }

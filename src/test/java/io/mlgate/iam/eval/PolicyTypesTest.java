@@ -493,6 +493,17 @@ class PolicyTypesTest {
         }
 
         @Test
+        void sageMakerResourcesExposeTagsAsSageMakerResourceTagToo_SAR_SM() {
+            IdentityPolicy p = identity("Allow", "*", "*", "{\"StringEquals\":{\"sagemaker:ResourceTag/Team\":\"ml\"}}");
+            PrincipalContext u = user().identityPolicy(p).build();
+            expect(decide(req(u).resourceTags(Map.of("team", "ml"))), Decision.Outcome.ALLOW, PolicyType.IDENTITY);
+            expect(decide(req(u).resourceTags(Map.of("team", "ops"))), Decision.Outcome.IMPLICIT_DENY, PolicyType.IDENTITY);
+            // only SageMaker resource types have the sagemaker: tag key
+            expect(decide(AuthorizationRequest.builder(u, "s3:GetObject", "arn:aws:s3:::bucket/key").resourceTags(Map.of("team", "ml"))),
+                    Decision.Outcome.IMPLICIT_DENY, PolicyType.IDENTITY);
+        }
+
+        @Test
         void requestTagsAndTagKeys_MULTI() {
             IdentityPolicy p = identity("Allow", INVOKE, "*",
                     "{\"ForAllValues:StringEquals\":{\"aws:TagKeys\":[\"owner\"]},\"StringEquals\":{\"aws:RequestTag/owner\":\"alice\"}}");
