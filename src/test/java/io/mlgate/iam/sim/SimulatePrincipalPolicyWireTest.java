@@ -218,6 +218,17 @@ class SimulatePrincipalPolicyWireTest {
     }
 
     @Test
+    void userSourceIsTheCallerOfAResourcePolicyByDefault() throws Exception {
+        String rp = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + BOB
+                + "\"},\"Action\":\"sagemaker:InvokeEndpoint\",\"Resource\":\"*\"}}";
+        Element r = only(WireForm.principal(BOB).list("ActionNames", "sagemaker:InvokeEndpoint").add("ResourcePolicy", rp));
+        assertThat(text(r, "EvalDecision")).isEqualTo("allowed");
+        Element asAlice = only(WireForm.principal(BOB).list("ActionNames", "sagemaker:InvokeEndpoint")
+                .add("ResourcePolicy", rp).add("CallerArn", ALICE));
+        assertThat(text(asAlice, "EvalDecision")).isEqualTo("implicitDeny");
+    }
+
+    @Test
     void eachCallReadsTheLiveConfiguration() throws Exception {
         AtomicReference<IamConfiguration> live = new AtomicReference<>(IamConfiguration.empty());
         SimulationQueryService reloading = new SimulationQueryService(live::get);
