@@ -22,6 +22,7 @@ import io.mlgate.iam.json.SourcePosition;
 import io.mlgate.kms.AtomicFileWriter;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
 import tools.jackson.databind.DeserializationFeature;
@@ -44,7 +45,9 @@ final class PoliciesFolder {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
     private static final ObjectWriter PRETTY = JSON.writer().with(new DefaultPrettyPrinter(
-            Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER)));
+            Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
     private static final List<String> LOADED_ENTRIES = List.of(IamConfigurationLoader.ACCOUNTS_FILE,
             IamConfigurationLoader.USERS_DIR, IamConfigurationLoader.GROUPS_DIR, IamConfigurationLoader.ROLES_DIR,
             IamConfigurationLoader.MANAGED_POLICIES_DIR);
