@@ -7,6 +7,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,15 +58,15 @@ public final class IamConfigurationLoader {
 
     private static final List<String> ACCOUNTS_ELEMENTS = List.of("Accounts");
     private static final List<String> ACCOUNT_ELEMENTS = List.of("AccountId", "Alias", "Name");
-    private static final List<String> USER_ELEMENTS = List.of("Account", "UserName", "Path", "Tags", "Groups",
-            "AttachedPolicies", "InlinePolicies", "PermissionsBoundary");
-    private static final List<String> GROUP_ELEMENTS = List.of("Account", "GroupName", "Path", "AttachedPolicies",
-            "InlinePolicies");
-    private static final List<String> ROLE_ELEMENTS = List.of("Account", "RoleName", "Path", "Description",
-            "AssumeRolePolicyDocument", "MaxSessionDuration", "Tags", "AttachedPolicies", "InlinePolicies",
-            "PermissionsBoundary");
-    private static final List<String> POLICY_ELEMENTS = List.of("Account", "PolicyName", "Path", "Description",
-            "PolicyDocument");
+    private static final List<String> USER_ELEMENTS = List.of("Account", "UserName", "Path", "CreateDate", "Tags",
+            "Groups", "AttachedPolicies", "InlinePolicies", "PermissionsBoundary");
+    private static final List<String> GROUP_ELEMENTS = List.of("Account", "GroupName", "Path", "CreateDate",
+            "AttachedPolicies", "InlinePolicies");
+    private static final List<String> ROLE_ELEMENTS = List.of("Account", "RoleName", "Path", "CreateDate",
+            "Description", "AssumeRolePolicyDocument", "MaxSessionDuration", "Tags", "AttachedPolicies",
+            "InlinePolicies", "PermissionsBoundary");
+    private static final List<String> POLICY_ELEMENTS = List.of("Account", "PolicyName", "Path", "CreateDate",
+            "Description", "Tags", "PolicyDocument");
 
     private final Path root;
     private final Diagnostics d = new Diagnostics();
@@ -106,16 +109,16 @@ public final class IamConfigurationLoader {
             d.error(SourcePosition.wholeSource(ACCOUNTS_FILE), "missing " + ACCOUNTS_FILE + " (at least one account must be defined)");
         }
         for (Path f : jsonFiles(MANAGED_POLICIES_DIR)) {
-            readFile(f).ifPresent(v -> managedPolicy(v, sourceName(f)));
+            readFile(f).ifPresent(v -> managedPolicy(v, lastModified(f)));
         }
         for (Path f : jsonFiles(GROUPS_DIR)) {
-            readFile(f).ifPresent(v -> group(v, sourceName(f)));
+            readFile(f).ifPresent(v -> group(v, lastModified(f)));
         }
         for (Path f : jsonFiles(USERS_DIR)) {
-            readFile(f).ifPresent(v -> user(v, sourceName(f)));
+            readFile(f).ifPresent(v -> user(v, lastModified(f)));
         }
         for (Path f : jsonFiles(ROLES_DIR)) {
-            readFile(f).ifPresent(v -> role(v, sourceName(f)));
+            readFile(f).ifPresent(v -> role(v, lastModified(f)));
         }
         checkReferences();
         d.throwIfAny();
@@ -168,6 +171,15 @@ public final class IamConfigurationLoader {
             d.error(SourcePosition.wholeSource(dirName), "cannot list directory: " + e.getClass().getSimpleName());
         }
         return out;
+    }
+
+    /** The file's modification time (whole seconds): the creation date reported for entities without CreateDate. */
+    private static Instant lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS);
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
     }
 
     private String sourceName(Path p) {
@@ -253,7 +265,7 @@ public final class IamConfigurationLoader {
     private record Header(String accountId, String name, String path) {
     }
 
-    private Header header(Fields f, String nameElement, int maxNameLength, String src) {
+    private Header header(Fields f, String nameElement, int maxNameLength) {
         String account = f.requiredString("Account");
         String name = f.requiredString(nameElement);
         String path = f.optionalString("Path", "/");
@@ -295,35 +307,39 @@ public final class IamConfigurationLoader {
         return true;
     }
 
-    private void managedPolicy(SourceValue.Obj obj, String src) {
+    private void managedPolicy(SourceValue.Obj obj, Instant modified) {
         Fields f = new Fields(obj, "managed policy", POLICY_ELEMENTS, d);
-        Header h = header(f, "PolicyName", 128, src);
+        Header h = header(f, "PolicyName", 128);
+        Instant created = createDate(f, modified);
+        Map<String, String> tags = tags(f);
         String description = f.optionalString("Description", "");
         PolicyDocument doc = policyDocument(f, "PolicyDocument", PolicyKind.IDENTITY, true);
         String arn = h == null ? null : iamArn(h.accountId(), "policy", h.path(), h.name());
         boolean unique = h != null && define("policy", h, arn, f, "PolicyName");
-        if (unique && doc != null) {
+        if (unique && doc != null && created != null && tags != null) {
             policies.add(new ManagedPolicy(h.accountId(), h.name(), h.path(), arn,
-                    UniqueIds.derive(UniqueIds.POLICY_PREFIX, arn), description, doc, obj.position()));
+                    UniqueIds.derive(UniqueIds.POLICY_PREFIX, arn), description, doc, created, tags, obj.position()));
         }
     }
 
-    private void group(SourceValue.Obj obj, String src) {
+    private void group(SourceValue.Obj obj, Instant modified) {
         Fields f = new Fields(obj, "group", GROUP_ELEMENTS, d);
-        Header h = header(f, "GroupName", 128, src);
+        Header h = header(f, "GroupName", 128);
+        Instant created = createDate(f, modified);
         List<String> attached = attachedPolicies(f, h);
         Map<String, PolicyDocument> inline = inlinePolicies(f);
         String arn = h == null ? null : iamArn(h.accountId(), "group", h.path(), h.name());
         boolean unique = h != null && define("group", h, arn, f, "GroupName");
-        if (unique && inline != null) {
+        if (unique && inline != null && created != null) {
             groups.add(new IamGroup(h.accountId(), h.name(), h.path(), arn, UniqueIds.derive(UniqueIds.GROUP_PREFIX, arn),
-                    attached, inline, obj.position()));
+                    attached, inline, created, obj.position()));
         }
     }
 
-    private void user(SourceValue.Obj obj, String src) {
+    private void user(SourceValue.Obj obj, Instant modified) {
         Fields f = new Fields(obj, "user", USER_ELEMENTS, d);
-        Header h = header(f, "UserName", 64, src);
+        Header h = header(f, "UserName", 64);
+        Instant created = createDate(f, modified);
         Map<String, String> tags = tags(f);
         List<String> groupNames = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -343,15 +359,16 @@ public final class IamConfigurationLoader {
         Optional<String> boundary = boundary(f);
         String arn = h == null ? null : iamArn(h.accountId(), "user", h.path(), h.name());
         boolean unique = h != null && define("user", h, arn, f, "UserName");
-        if (unique && inline != null && tags != null) {
+        if (unique && inline != null && tags != null && created != null) {
             users.add(new IamUser(h.accountId(), h.name(), h.path(), arn, UniqueIds.derive(UniqueIds.USER_PREFIX, arn),
-                    tags, groupNames, attached, inline, boundary, obj.position()));
+                    tags, groupNames, attached, inline, boundary, created, obj.position()));
         }
     }
 
-    private void role(SourceValue.Obj obj, String src) {
+    private void role(SourceValue.Obj obj, Instant modified) {
         Fields f = new Fields(obj, "role", ROLE_ELEMENTS, d);
-        Header h = header(f, "RoleName", 64, src);
+        Header h = header(f, "RoleName", 64);
+        Instant created = createDate(f, modified);
         String description = f.optionalString("Description", "");
         PolicyDocument trust = policyDocument(f, "AssumeRolePolicyDocument", PolicyKind.TRUST, true);
         Integer maxSession = f.optionalInt("MaxSessionDuration", DEFAULT_MAX_SESSION);
@@ -365,9 +382,10 @@ public final class IamConfigurationLoader {
         String arn = h == null ? null : iamArn(h.accountId(), "role", h.path(), h.name());
         boolean unique = h != null && define("role", h, arn, f, "RoleName");
         boolean sessionOk = maxSession != null && maxSession >= 3600 && maxSession <= 43200;
-        if (unique && trust != null && sessionOk && tags != null && inline != null) {
+        if (unique && trust != null && sessionOk && tags != null && inline != null && created != null) {
             roles.add(new IamRole(h.accountId(), h.name(), h.path(), arn, UniqueIds.derive(UniqueIds.ROLE_PREFIX, arn),
-                    description, trust, maxSession, tags, attached, inline, boundary, obj.position()));
+                    description, trust, JsonText.compact(f.value("AssumeRolePolicyDocument")), maxSession, tags,
+                    attached, inline, boundary, created, obj.position()));
         }
     }
 
@@ -395,6 +413,23 @@ public final class IamConfigurationLoader {
             references.add(new Reference("policy", s.value(), s.position(), "managed policy " + s.value()));
         }
         return out;
+    }
+
+    /** The optional CreateDate (ISO-8601, e.g. 2026-01-31T12:00:00Z); absent gives {@code fallback}; invalid gives null. */
+    private Instant createDate(Fields f, Instant fallback) {
+        SourceValue v = f.value("CreateDate");
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof SourceValue.Str s) {
+            try {
+                return Instant.parse(s.value());
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        d.error(v, "CreateDate must be an ISO-8601 timestamp string such as 2026-01-31T12:00:00Z");
+        return null;
     }
 
     private Optional<String> boundary(Fields f) {
