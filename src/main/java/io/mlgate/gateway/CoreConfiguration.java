@@ -9,7 +9,10 @@ import io.mlgate.auth.sigv4.SigningSecret;
 import io.mlgate.credentials.AccessKeyStore;
 import io.mlgate.credentials.StoredAccessKey;
 import io.mlgate.iam.config.IamConfiguration;
+import io.mlgate.iam.admin.IamAdministration;
+import io.mlgate.iam.admin.IamQueryService;
 import io.mlgate.iam.eval.PolicyEvaluator;
+import io.mlgate.iam.sim.SimulationQueryService;
 import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.kms.EnvelopeCipher;
@@ -168,6 +171,25 @@ public class CoreConfiguration {
     ApiCallDecoder apiCallDecoder(GatewayProperties properties, HostingAccount account, QueryCallResolver queries) {
         return new ApiCallDecoder(properties.region(), account.id(), properties.maxInvokeBody(),
                 queries.maxBodyBytes());
+    }
+
+    /** IAM management over the wire: writes policies/ (the source of truth) and swaps the result in at once. */
+    @Bean
+    IamAdministration iamAdministration(GatewayProperties properties, AccessKeyStore accessKeys, Clock clock,
+                                        PrincipalDirectory principals, PolicyReloader reloader) {
+        return new IamAdministration(properties.policiesDir(), accessKeys, clock, principals::configuration,
+                reloader::applied);
+    }
+
+    @Bean
+    IamQueryService iamQueryService(IamAdministration administration) {
+        return new IamQueryService(administration);
+    }
+
+    /** iam:SimulateCustomPolicy and iam:SimulatePrincipalPolicy over the live configuration. */
+    @Bean
+    SimulationQueryService simulationQueryService(PrincipalDirectory principals) {
+        return new SimulationQueryService(principals::configuration);
     }
 
     /** The query-protocol services (IAM, STS), routed by {@code Action} and {@code Version}. */

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.config.IamConfigurationLoader;
+import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.iam.json.SourcePosition;
 import io.mlgate.kms.AtomicFileWriter;
@@ -85,7 +86,7 @@ final class PoliciesFolder {
     /** Loads and validates the folder as it is on disk now. */
     IamConfiguration load() throws IamAdminException {
         try {
-            return IamConfigurationLoader.load(root);
+            return ValidatedConfiguration.load(root).configuration();
         } catch (ConfigurationException e) {
             throw new IamAdminException(IamErrorCode.SERVICE_FAILURE, "The IAM configuration in the policies folder is "
                     + "invalid, so it cannot be changed through the API until the files are fixed: "
@@ -181,10 +182,13 @@ final class PoliciesFolder {
                 Files.createDirectories(staged.getParent());
                 Files.write(staged, content);
             }
-            return IamConfigurationLoader.load(stage);
+            return ValidatedConfiguration.load(stage).configuration();
         } catch (ConfigurationException e) {
-            throw new IamAdminException(IamErrorCode.INVALID_INPUT, "The change would make the IAM configuration "
-                    + "invalid: " + e.problems().get(0));
+            // a policy document the validator refuses (e.g. an unknown action) is a malformed document for the API
+            boolean policyFinding = ValidatedConfiguration.isValidatorProblem(e.problems().get(0));
+            throw new IamAdminException(policyFinding ? IamErrorCode.MALFORMED_POLICY_DOCUMENT
+                    : IamErrorCode.INVALID_INPUT, "The change would make the IAM configuration invalid: "
+                    + e.problems().get(0));
         } catch (IOException e) {
             throw new IamAdminException(IamErrorCode.SERVICE_FAILURE, "Cannot stage the change for validation ("
                     + e.getClass().getSimpleName() + ").");

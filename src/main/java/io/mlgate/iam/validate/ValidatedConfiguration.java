@@ -72,6 +72,22 @@ public record ValidatedConfiguration(IamConfiguration configuration, List<Findin
         return new ValidatedConfiguration(configuration, findings);
     }
 
+    /** True when a problem of a failed {@link #load} is a validator ERROR finding (not a loader problem). */
+    public static boolean isValidatorProblem(ConfigurationProblem problem) {
+        String message = problem.message();
+        int space = message.indexOf(' ');
+        if (space <= 0) {
+            return false;
+        }
+        String code = message.substring(0, space);
+        for (FindingCode known : FindingCode.values()) {
+            if (known.name().equals(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<Path> jsonFiles(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
