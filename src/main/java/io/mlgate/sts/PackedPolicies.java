@@ -58,7 +58,7 @@ public final class PackedPolicies {
             w.varint(policies.size());
             for (SessionPolicy p : policies) {
                 w.string(p.arn());
-                w.raw(minify(p.document()).getBytes(StandardCharsets.UTF_8));
+                w.raw(p.isInline() ? minify(p.document()).getBytes(StandardCharsets.UTF_8) : new byte[0]);
             }
             compressed = deflate(w.toByteArray());
         }
@@ -107,8 +107,8 @@ public final class PackedPolicies {
         List<SessionPolicy> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String arn = r.string();
-            String doc = new String(r.raw(), StandardCharsets.UTF_8);
-            out.add(new SessionPolicy(arn, doc));
+            byte[] doc = r.raw();
+            out.add(arn == null ? SessionPolicy.inline(new String(doc, StandardCharsets.UTF_8)) : SessionPolicy.managed(arn));
         }
         return List.copyOf(out);
     }

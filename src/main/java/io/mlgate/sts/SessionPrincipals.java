@@ -122,7 +122,7 @@ public final class SessionPrincipals {
                     b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), r.arn(), p.document())));
         });
         b.sessionTags(sessionTags);
-        addSessionPolicies(b, claims);
+        addSessionPolicies(b, claims, config);
         return b.build();
     }
 
@@ -134,7 +134,7 @@ public final class SessionPrincipals {
                 .federatingUserArn(userArn);
         config.user(userArn).ifPresent(u -> addUserPolicies(b, u, config));
         b.sessionTags(claims.sessionTags());
-        addSessionPolicies(b, claims);
+        addSessionPolicies(b, claims, config);
         // no session policy: the evaluator gives a federated user no permissions [GFT]
         return b.build();
     }
@@ -162,28 +162,34 @@ public final class SessionPrincipals {
                 b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), u.arn(), p.document())));
     }
 
-    private static void addSessionPolicies(PrincipalContext.Builder b, SessionClaims claims) {
+    private static void addSessionPolicies(PrincipalContext.Builder b, SessionClaims claims, IamConfiguration config) {
         if (!claims.hasSessionPolicies()) {
             return;
         }
         for (SessionPolicy p : claims.sessionPolicies()) {
-            String name = p.isInline() ? "session-policy" : p.arn().substring(p.arn().lastIndexOf('/') + 1);
-            PolicyDocument doc;
-            try {
-                doc = PolicyParser.parse(p.document(), p.isInline() ? "session policy" : p.arn());
-            } catch (PolicyParseException e) {
-                // validated at issue time; a document that no longer parses allows nothing
-                doc = denyAll();
+            if (p.isInline()) {
+                PolicyDocument doc;
+                try {
+                    doc = PolicyParser.parse(p.document(), "session policy");
+                } catch (PolicyParseException e) {
+                    doc = ALLOW_NOTHING; // validated when issued; never widen a session
+                }
+                b.sessionPolicy(IdentityPolicy.inline("session-policy", claims.principalArn(), doc));
+            } else {
+                String name = p.arn().substring(p.arn().lastIndexOf('/') + 1);
+                PolicyDocument doc = config.managedPolicy(p.arn()).map(m -> m.document()).orElse(ALLOW_NOTHING);
+                b.sessionPolicy(IdentityPolicy.managed(name, p.arn(), claims.principalArn(), doc));
             }
-            b.sessionPolicy(p.isInline() ? IdentityPolicy.inline(name, claims.principalArn(), doc)
-                    : IdentityPolicy.managed(name, p.arn(), claims.principalArn(), doc));
         }
     }
 
-    private static PolicyDocument denyAll() {
+    /** A session policy that allows no action (stands in for a managed session policy that no longer exists). */
+    static final PolicyDocument ALLOW_NOTHING = allowNothing();
+
+    private static PolicyDocument allowNothing() {
         try {
-            return PolicyParser.parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
-                    + "\"Action\":\"*\",\"Resource\":\"*\"}]}", "deny-all");
+            return PolicyParser.parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                    + "\"Action\":\"mlgate:NoSuchAction\",\"Resource\":\"arn:aws:mlgate:::none\"}]}", "allow-nothing");
         } catch (PolicyParseException e) {
             throw new IllegalStateException(e);
         }
