@@ -239,6 +239,10 @@ public final class StsQueryService implements QueryService {
         String code = p.get("TokenCode");
         checkMfaParameters(serial, code);
 
+        if (caller.type() == PrincipalType.FEDERATED_USER) {
+            // GetFederationToken credentials may call no STS operation but GetCallerIdentity
+            throw new QueryException("AccessDenied", 403, "Cannot call AssumeRole with federated user credentials");
+        }
         IamConfiguration config = configuration.get();
         Optional<SessionClaims> callerClaims = sessions.claimsOf(caller);
         boolean chained = caller.type() == PrincipalType.ASSUMED_ROLE;

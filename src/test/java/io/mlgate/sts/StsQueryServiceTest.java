@@ -276,6 +276,8 @@ class StsQueryServiceTest {
         PrincipalContext fed2 = f.sessions.principalFor(claimsOf(withPolicy));
         assertThat(eval.evaluate(AuthorizationRequest.of(fed2, "sagemaker:InvokeEndpoint", endpoint)).isAllowed()).isTrue();
         assertThat(fed2.userId()).contains("123456789012:fed");
+        assertCode(() -> call("AssumeRole", fed2, "RoleArn", MFA_ROLE, "RoleSessionName", "s1"), "AccessDenied");
+        assertThat(field(call("GetCallerIdentity", fed2), "Arn")).isEqualTo("arn:aws:sts::123456789012:federated-user/fed");
     }
 
     @Test
