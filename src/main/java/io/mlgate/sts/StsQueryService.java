@@ -239,6 +239,9 @@ public final class StsQueryService implements QueryService {
         String code = p.get("TokenCode");
         checkMfaParameters(serial, code);
 
+        if (caller.type() == PrincipalType.ACCOUNT) {
+            throw new QueryException("AccessDenied", 403, "Roles may not be assumed by root accounts.");
+        }
         if (caller.type() == PrincipalType.FEDERATED_USER) {
             // GetFederationToken credentials may call no STS operation but GetCallerIdentity
             throw new QueryException("AccessDenied", 403, "Cannot call AssumeRole with federated user credentials");

@@ -104,6 +104,13 @@ class StsQueryServiceTest {
     }
 
     @Test
+    void rootCannotAssumeRoles() {
+        PrincipalContext root = PrincipalContext.builder("arn:aws:iam::123456789012:root", ACCT, PrincipalType.ACCOUNT).build();
+        assertThatThrownBy(() -> call("AssumeRole", root, "RoleArn", MFA_ROLE, "RoleSessionName", "s1"))
+                .hasMessage("Roles may not be assumed by root accounts.");
+    }
+
+    @Test
     void accessDeniedMessageIsAwsShaped() {
         assertThatThrownBy(() -> call("AssumeRole", f.user(BOB), "RoleArn", DEMO, "RoleSessionName", "s1"))
                 .hasMessageStartingWith("User: " + BOB + " is not authorized to perform: sts:AssumeRole on resource: " + DEMO);
