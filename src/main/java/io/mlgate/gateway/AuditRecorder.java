@@ -7,11 +7,14 @@ import io.mlgate.audit.EventData;
 import io.mlgate.audit.EventResource;
 import io.mlgate.audit.EventType;
 import io.mlgate.audit.IdentityType;
+import io.mlgate.audit.SessionContext;
+import io.mlgate.audit.SessionIssuer;
 import io.mlgate.audit.TlsDetails;
 import io.mlgate.audit.UserIdentity;
 import io.mlgate.iam.eval.DecidingStatement;
 import io.mlgate.iam.eval.Decision;
 import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.sts.SessionClaims;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import org.apache.commons.logging.Log;
@@ -45,11 +48,17 @@ public final class AuditRecorder {
     private final AuditLog log;
     private final String region;
     private final Clock clock;
+    private final java.util.function.Function<String, String> userIdOfUser;
 
-    public AuditRecorder(AuditLog log, String region, Clock clock) {
+    /**
+     * @param userIdOfUser the unique id (AIDA...) of an IAM user ARN, or null: the issuer of federated sessions
+     */
+    public AuditRecorder(AuditLog log, String region, Clock clock,
+                         java.util.function.Function<String, String> userIdOfUser) {
         this.log = log;
         this.region = region;
         this.clock = clock;
+        this.userIdOfUser = userIdOfUser;
     }
 
     public boolean healthy() {
@@ -125,14 +134,26 @@ public final class AuditRecorder {
         return event.build();
     }
 
-    private static UserIdentity identity(GatewayCall call) {
+    private UserIdentity identity(GatewayCall call) {
         Caller caller = call.caller();
         if (caller == null) {
+            String[] web = call.webIdentity();
+            if (web != null && web[0] != null && web[2] != null) {
+                // an unsigned AssumeRoleWithWebIdentity: who the token proved, as CloudTrail writes it
+                return UserIdentity.builder(IdentityType.WEB_IDENTITY_USER)
+                        .principalId(web[0] + ":" + (web[1] == null ? "" : web[1]) + ":" + web[2])
+                        .userName(web[2])
+                        .identityProvider(web[0])
+                        .build();
+            }
             UserIdentity.Builder unknown = UserIdentity.builder(IdentityType.UNKNOWN);
             if (call.claimedAccessKeyId() != null) {
                 unknown.accessKeyId(call.claimedAccessKeyId());
             }
             return unknown.build();
+        }
+        if (caller.session() != null) {
+            return sessionIdentity(caller.session(), caller.principal());
         }
         PrincipalContext principal = caller.principal();
         UserIdentity.Builder identity = UserIdentity.builder(IdentityType.IAM_USER)
@@ -141,6 +162,51 @@ public final class AuditRecorder {
                 .accessKeyId(caller.accessKeyId());
         principal.userId().ifPresent(identity::principalId);
         principal.userName().ifPresent(identity::userName);
+        return identity.build();
+    }
+
+    /**
+     * The userIdentity of a call made with temporary credentials (shared/reference/cloudtrail.md §2): AssumedRole
+     * with the role as session issuer, FederatedUser with the IAM user as issuer, or the IAMUser behind a
+     * GetSessionToken session; sessionContext with creation date, MFA flag, source identity, and for web-identity
+     * sessions webIdFederationData.
+     */
+    private UserIdentity sessionIdentity(SessionClaims session, PrincipalContext principal) {
+        SessionIssuer issuer = null;
+        UserIdentity.Builder identity;
+        switch (session.kind()) {
+            case FEDERATED_USER -> {
+                String user = session.sourceArn().orElse(null);
+                identity = UserIdentity.builder(IdentityType.FEDERATED_USER)
+                        .principalId(session.accountId() + ":" + session.sessionName().orElse(""));
+                if (user != null) {
+                    boolean root = user.endsWith(":root");
+                    issuer = new SessionIssuer(root ? IdentityType.ROOT : IdentityType.IAM_USER,
+                            root ? session.accountId() : userIdOfUser.apply(user), user, session.accountId(),
+                            root ? null : user.substring(user.lastIndexOf('/') + 1));
+                }
+            }
+            case USER_SESSION -> {
+                boolean root = session.principalArn().endsWith(":root");
+                identity = UserIdentity.builder(root ? IdentityType.ROOT : IdentityType.IAM_USER)
+                        .principalId(root ? session.accountId() : principal.userId().orElse(null));
+                principal.userName().ifPresent(identity::userName);
+            }
+            default -> {
+                String roleArn = session.roleArn().orElse("");
+                String roleId = session.roleId().orElse("");
+                identity = UserIdentity.builder(IdentityType.ASSUMED_ROLE)
+                        .principalId(roleId + ":" + session.sessionName().orElse(""));
+                issuer = new SessionIssuer(IdentityType.ROLE, roleId, roleArn, session.accountId(),
+                        roleArn.substring(roleArn.lastIndexOf('/') + 1));
+            }
+        }
+        String provider = session.webIdentityProvider().orElse(null);
+        identity.arn(session.principalArn())
+                .accountId(session.accountId())
+                .accessKeyId(session.accessKeyId())
+                .sessionContext(new SessionContext(issuer, provider, null, session.issuedAt(), session.mfaPresent(),
+                        session.sourceIdentity().orElse(null)));
         return identity.build();
     }
 

@@ -10,9 +10,19 @@ import io.mlgate.credentials.AccessKeyStore;
 import io.mlgate.credentials.StoredAccessKey;
 import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.admin.IamAdministration;
+import io.mlgate.iam.config.IamUser;
 import io.mlgate.iam.admin.IamQueryService;
 import io.mlgate.iam.eval.PolicyEvaluator;
 import io.mlgate.iam.sim.SimulationQueryService;
+import io.mlgate.auth.sigv4.SigV4Exception;
+import io.mlgate.auth.sigv4.SigV4Failure;
+import io.mlgate.sts.SessionPrincipals;
+import io.mlgate.sts.SessionTokenKeys;
+import io.mlgate.sts.SessionTokens;
+import io.mlgate.sts.StsQueryService;
+import io.mlgate.sts.TokenCheck;
+import io.mlgate.sts.mfa.VirtualMfaDevices;
+import io.mlgate.sts.oidc.WebIdentityTokenValidator;
 import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.kms.EnvelopeCipher;
@@ -105,18 +115,63 @@ public class CoreConfiguration {
         return new PolicyEvaluator();
     }
 
+    // ---- temporary credentials (STS) ----
+
+    @Bean(destroyMethod = "close")
+    SessionKeyRotation sessionKeyRotation(GatewayProperties properties, RootKey rootKey, Clock clock)
+            throws IOException {
+        return SessionKeyRotation.start(SessionTokenKeys.loadOrCreate(properties.keysDir(), rootKey, clock,
+                SessionTokenKeys.DEFAULT_ROTATION));
+    }
+
     @Bean
-    SigV4Verifier sigV4Verifier(GatewayProperties properties, AccessKeyStore accessKeys, Clock clock) {
+    SessionTokens sessionTokens(SessionKeyRotation rotation) {
+        return new SessionTokens(rotation.keys());
+    }
+
+    @Bean
+    SessionPrincipals sessionPrincipals(PrincipalDirectory principals) {
+        return new SessionPrincipals(principals::configuration);
+    }
+
+    @Bean
+    VirtualMfaDevices virtualMfaDevices(GatewayProperties properties, RootKey rootKey, Clock clock)
+            throws IOException {
+        return VirtualMfaDevices.open(properties.keysDir(), rootKey, clock, "mlgate");
+    }
+
+    @Bean
+    StsQueryService stsQueryService(PrincipalDirectory principals, SessionTokens tokens, SessionPrincipals sessions,
+                                    VirtualMfaDevices mfa, PolicyReloader reloader, PolicyEvaluator evaluator,
+                                    Clock clock) {
+        return new StsQueryService(principals::configuration, tokens, sessions, mfa,
+                new WebIdentityTokenValidator(reloader::oidcProviders, clock), evaluator, clock);
+    }
+
+    @Bean
+    SigV4Verifier sigV4Verifier(GatewayProperties properties, AccessKeyStore accessKeys, SessionTokens sessions,
+                                Clock clock) {
         SigV4Policy policy = SigV4Policy.builder()
                 .allowedRegions(Set.of(properties.region()))
                 .maxClockSkew(properties.clockSkew())
                 .clock(clock)
                 .build();
-        // a long-term key never comes with a session token (AWS answers InvalidClientTokenId)
-        return new SigV4Verifier(policy, (accessKeyId, sessionToken) -> sessionToken != null ? Optional.empty()
-                : accessKeys.find(accessKeyId)
-                .filter(StoredAccessKey::isActive)
-                .map(key -> SigningSecret.of(key.secretAccessKey(), key.userArn())));
+        return new SigV4Verifier(policy, (accessKeyId, sessionToken) -> {
+            if (sessionToken == null) {
+                return accessKeys.find(accessKeyId)
+                        .filter(StoredAccessKey::isActive)
+                        .map(key -> SigningSecret.of(key.secretAccessKey(), key.userArn()));
+            }
+            // temporary credentials: the sealed token carries the secret and the session (no shared state);
+            // a long-term key with a token, a bit-flipped token or another key's token is simply unknown
+            TokenCheck check = sessions.open(accessKeyId, sessionToken, clock.instant());
+            return switch (check.outcome()) {
+                case VALID -> Optional.of(SigningSecret.of(check.claims().secretAccessKey().toCharArray(),
+                        check.claims()));
+                case EXPIRED -> throw new SigV4Exception(SigV4Failure.EXPIRED_TOKEN, check.errorMessage());
+                case INVALID -> Optional.empty();
+            };
+        });
     }
 
     @Bean(destroyMethod = "close")
@@ -132,8 +187,10 @@ public class CoreConfiguration {
     }
 
     @Bean
-    AuditRecorder auditRecorder(AuditLog log, GatewayProperties properties, Clock clock) {
-        return new AuditRecorder(log, properties.region(), clock);
+    AuditRecorder auditRecorder(AuditLog log, GatewayProperties properties, Clock clock,
+                                PrincipalDirectory principals) {
+        return new AuditRecorder(log, properties.region(), clock, arn -> principals.configuration().user(arn)
+                .map(IamUser::userId).orElse(null));
     }
 
     @Bean
@@ -210,8 +267,8 @@ public class CoreConfiguration {
 
     @Bean
     SigV4AuthenticationFilter sigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals,
-                                                        QueryCallResolver queries) {
-        return new SigV4AuthenticationFilter(verifier, principals, queries);
+                                                        QueryCallResolver queries, SessionPrincipals sessions) {
+        return new SigV4AuthenticationFilter(verifier, principals, queries, sessions);
     }
 
     @Bean
@@ -226,9 +283,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    QueryHandler queryHandler() {
+    QueryHandler queryHandler(GatewayProperties properties, RequestTime time) {
         // management calls write files with fsync: a bounded elastic pool, never the event loop
-        return new QueryHandler(Schedulers.boundedElastic());
+        return new QueryHandler(Schedulers.boundedElastic(), properties.region(), time);
     }
 
     @Bean

@@ -25,6 +25,8 @@ public final class GatewayCall {
     private volatile byte[] body;
     private volatile String bodySha256;
     private volatile Decision decision;
+    private volatile boolean authorizationDelegated;
+    private volatile String[] webIdentity;
     private volatile String accessDeniedMessage;
     private volatile String errorCode;
     private volatile String errorMessage;
@@ -93,6 +95,14 @@ public final class GatewayCall {
     public void body(byte[] body, String sha256) { this.body = body; this.bodySha256 = sha256; }
 
     public Decision decision() { return decision; }
+    /** True when the service decides authorization itself (or the operation is unsigned by design). */
+    public boolean authorizationDelegated() { return authorizationDelegated; }
+    public void delegateAuthorization() { this.authorizationDelegated = true; }
+    /** The web identity an unsigned AssumeRoleWithWebIdentity call proved (provider, audience, subject), or null. */
+    public String[] webIdentity() { return webIdentity; }
+    public void webIdentity(String provider, String audience, String subject) {
+        this.webIdentity = new String[] {provider, audience, subject};
+    }
     public void decision(Decision decision) { this.decision = decision; }
     /** AWS's AccessDenied text for a denied call (who, which action, which resource, why). */
     public String accessDeniedMessage() { return accessDeniedMessage; }

@@ -4,7 +4,7 @@ import io.mlgate.iam.eval.AccessDeniedMessage;
 import io.mlgate.iam.eval.AuthorizationRequest;
 import io.mlgate.iam.eval.Decision;
 import io.mlgate.iam.eval.PolicyEvaluator;
-import io.mlgate.iam.eval.RequestContext;
+import io.mlgate.protocol.query.QueryService;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -12,55 +12,61 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import reactor.core.publisher.Mono;
 
-import java.net.InetSocketAddress;
-
 /**
  * Spring Security's authorization step: evaluates the caller's IAM policies for the decoded call's action and
  * resource with the request's context keys. The decision (with the statements that decided it) is kept on the
  * {@link GatewayCall} for the AccessDenied message and the audit event.
+ *
+ * <p>Two kinds of query-protocol call are decided elsewhere, by the service itself in its handler: operations the
+ * service authorizes internally (STS AssumeRole needs the identity policies and the role's trust policy together)
+ * and operations clients send unsigned (AssumeRoleWithWebIdentity, whose proof is the web identity token). Both are
+ * marked on the call so the dispatcher and the audit event know who decided.
  */
 public final class IamAuthorizationManager implements ReactiveAuthorizationManager<AuthorizationContext> {
 
+    private static final AuthorizationDecision GRANTED = new AuthorizationDecision(true);
+    private static final AuthorizationDecision DENIED = new AuthorizationDecision(false);
+
     private final PolicyEvaluator evaluator;
-    private final String region;
-    private final RequestTime time;
+    private final RequestContexts contexts;
 
     public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time) {
         this.evaluator = evaluator;
-        this.region = region;
-        this.time = time;
+        this.contexts = new RequestContexts(region, time);
     }
 
     @Override
     public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, AuthorizationContext context) {
         GatewayCall call = GatewayCall.of(context.getExchange());
+        ApiCall api = call.apiCall();
+        QueryService service = call.queryService();
+        if (service != null && api.protocol() == AwsProtocol.QUERY && !api.isPendingQuery()) {
+            if (call.caller() == null && !service.requiresSignature(api.operation())) {
+                call.delegateAuthorization();
+                return Mono.just(GRANTED);
+            }
+            if (call.caller() != null && service.authorizesInternally(api.operation())) {
+                call.delegateAuthorization();
+                return Mono.just(GRANTED);
+            }
+        }
         return authentication
                 .filter(CallerAuthentication.class::isInstance)
                 .map(auth -> {
                     Caller caller = ((CallerAuthentication) auth).getPrincipal();
-                    AuthorizationRequest request = request(context, call, caller);
+                    AuthorizationRequest request = AuthorizationRequest.of(caller.principal(), api.action(),
+                            api.resourceArn(), contexts.of(context.getExchange(), caller).build());
                     Decision decision = evaluator.evaluate(request);
                     call.decision(decision);
                     if (!decision.isAllowed()) {
                         call.accessDeniedMessage(AccessDeniedMessage.render(request, decision));
                     }
-                    return (AuthorizationResult) new AuthorizationDecision(decision.isAllowed());
+                    return (AuthorizationResult) (decision.isAllowed() ? GRANTED : DENIED);
                 })
-                .defaultIfEmpty(new AuthorizationDecision(false));
+                .defaultIfEmpty(DENIED);
     }
 
-    private AuthorizationRequest request(AuthorizationContext context, GatewayCall call, Caller caller) {
-        ApiCall api = call.apiCall();
-        InetSocketAddress remote = context.getExchange().getRequest().getRemoteAddress();
-        RequestTime.Second now = time.now();
-        RequestContext.Builder keys = RequestContext.builder()
-                .put("aws:SecureTransport", context.getExchange().getRequest().getSslInfo() != null ? "true" : "false")
-                .put("aws:CurrentTime", now.iso())
-                .put("aws:EpochTime", now.epoch())
-                .put("aws:RequestedRegion", region);
-        if (remote != null && remote.getAddress() != null) {
-            keys.put("aws:SourceIp", remote.getAddress().getHostAddress());
-        }
-        return AuthorizationRequest.of(caller.principal(), api.action(), api.resourceArn(), keys.build());
+    RequestContexts contexts() {
+        return contexts;
     }
 }

@@ -29,7 +29,11 @@ public final class OperationDispatcher implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         GatewayCall call = GatewayCall.of(exchange);
-        if (call.caller() == null || call.decision() == null || !call.decision().isAllowed()) {
+        boolean allowed = call.caller() != null && call.decision() != null && call.decision().isAllowed();
+        boolean delegated = call.authorizationDelegated() && call.apiCall().protocol() == AwsProtocol.QUERY
+                && call.queryService() != null
+                && (call.caller() != null || !call.queryService().requiresSignature(call.apiCall().operation()));
+        if (!allowed && !delegated) {
             // defence in depth: never dispatch a call that did not pass authentication and IAM
             return ErrorResponder.write(exchange, AwsError.accessDenied(call.protocol(),
                     "You are not authorized to perform this operation."));

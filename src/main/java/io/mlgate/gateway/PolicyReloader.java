@@ -9,6 +9,8 @@ import io.mlgate.audit.IdentityType;
 import io.mlgate.audit.UserIdentity;
 import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.validate.Finding;
+import io.mlgate.sts.oidc.OidcConfigurationException;
+import io.mlgate.sts.oidc.OidcProviders;
 import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.iam.json.ConfigurationProblem;
@@ -50,6 +52,7 @@ public final class PolicyReloader implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private volatile String fingerprint;
+    private volatile OidcProviders oidcProviders;
 
     public PolicyReloader(Path dir, PrincipalDirectory principals, AuditLog audit, String region, String accountId,
                           Clock clock, Duration interval) throws IOException {
@@ -60,6 +63,11 @@ public final class PolicyReloader implements AutoCloseable {
         this.accountId = accountId;
         this.clock = clock;
         this.fingerprint = fingerprint(dir);
+        try {
+            this.oidcProviders = OidcProviders.load(dir);
+        } catch (OidcConfigurationException e) {
+            throw new IllegalStateException("the OIDC providers in " + dir + " are invalid: " + e.getMessage(), e);
+        }
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "mlgate-policy-reload");
             thread.setDaemon(true);
@@ -95,6 +103,20 @@ public final class PolicyReloader implements AutoCloseable {
         }
     }
 
+    /** The OIDC identity providers of policies/oidc-providers/, swapped together with the IAM configuration. */
+    public OidcProviders oidcProviders() {
+        return oidcProviders;
+    }
+
+    private OidcProviders loadOidcProviders() throws OidcConfigurationException {
+        try {
+            return OidcProviders.load(dir);
+        } catch (IOException e) {
+            throw new OidcConfigurationException("cannot read " + OidcProviders.DIRECTORY + "/ ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     private void checkQuietly() {
         try {
             check();
@@ -110,7 +132,9 @@ public final class PolicyReloader implements AutoCloseable {
         try {
             ValidatedConfiguration validated = ValidatedConfiguration.load(dir);
             IamConfiguration configuration = validated.configuration();
+            OidcProviders providers = loadOidcProviders();
             principals.use(configuration);
+            oidcProviders = providers;
             List<String> findings = new ArrayList<>();
             for (Finding finding : validated.findings()) {
                 if (findings.size() == 20) {
@@ -127,6 +151,11 @@ public final class PolicyReloader implements AutoCloseable {
                         + " validator finding(s) below ERROR:\n" + String.join("\n", findings));
             }
             LOG.info("reloaded the IAM configuration from " + dir);
+        } catch (OidcConfigurationException e) {
+            details.put("accepted", false).putStrings("problems", List.of(e.getMessage()));
+            errorCode = "MalformedPolicyDocument";
+            errorMessage = "The new OIDC provider configuration is invalid; the previous configuration stays in force.";
+            LOG.warn(errorMessage + "\n" + e.getMessage());
         } catch (ConfigurationException e) {
             List<String> problems = new ArrayList<>();
             for (ConfigurationProblem problem : e.problems()) {

@@ -60,13 +60,14 @@ public final class QueryCallResolver {
                 pending.maxBodyBytes(), Map.of(), null));
     }
 
-    /** Step 2: the IAM action and resource, now that the caller is known. */
+    /** Step 2: the IAM action and resource, now that the caller is known (null for an unsigned operation). */
     public void resolveTarget(GatewayCall call, PrincipalContext caller) throws QueryException {
         ApiCall api = call.apiCall();
-        QueryTarget target = call.queryService().target(api.operation(), call.queryParameters(), caller.accountId(),
-                caller);
+        // an unsigned call (caller null) acts in the hosting account
+        String accountId = caller != null ? caller.accountId() : api.accountId();
+        QueryTarget target = call.queryService().target(api.operation(), call.queryParameters(), accountId, caller);
         call.resolve(new ApiCall(AwsProtocol.QUERY, api.signingService(), api.eventSource(), api.operation(),
-                target.action(), target.resourceArn(), target.resourceType(), caller.accountId(), target.readOnly(),
+                target.action(), target.resourceArn(), target.resourceType(), accountId, target.readOnly(),
                 false, api.maxBodyBytes(), target.requestParameters(), null));
     }
 }

@@ -1,5 +1,6 @@
 package io.mlgate.gateway;
 
+import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.protocol.query.QueryResponses;
 import io.mlgate.protocol.query.XmlWriter;
@@ -22,19 +23,31 @@ public final class QueryHandler {
 
     private static final Log LOG = LogFactory.getLog(QueryHandler.class);
 
-    private final Scheduler scheduler;
+    private static final String WEB_IDENTITY = "AssumeRoleWithWebIdentity";
 
-    public QueryHandler(Scheduler scheduler) {
+    private final Scheduler scheduler;
+    private final RequestContexts contexts;
+
+    public QueryHandler(Scheduler scheduler, String region, RequestTime time) {
         this.scheduler = scheduler;
+        this.contexts = new RequestContexts(region, time);
     }
 
     public Mono<Void> handle(ServerWebExchange exchange) {
         GatewayCall call = GatewayCall.of(exchange);
         ApiCall api = call.apiCall();
+        Caller caller = call.caller();
+        RequestContext context = contexts.of(exchange, caller).build();
         return Mono.fromCallable(() -> {
                     XmlWriter result = new XmlWriter();
-                    call.queryService().invoke(api.operation(), call.queryParameters(), call.caller().principal(),
-                            result);
+                    call.queryService().invoke(api.operation(), call.queryParameters(),
+                            caller == null ? null : caller.principal(), context, result);
+                    if (WEB_IDENTITY.equals(api.operation())) {
+                        // the audit record's WebIdentityUser: what the service proved from the token
+                        String xml = result.toString();
+                        call.webIdentity(element(xml, "Provider"), element(xml, "Audience"),
+                                element(xml, "SubjectFromWebIdentityToken"));
+                    }
                     return QueryResponses.success(api.operation(), call.xmlNamespace(), result, call.requestId());
                 })
                 .subscribeOn(scheduler)
@@ -47,6 +60,21 @@ public final class QueryHandler {
                     return ErrorResponder.write(exchange, new AwsError(500, "ServiceFailure",
                             "The request processing has failed because of an unknown error, exception or failure."));
                 });
+    }
+
+    /** The text of the first {@code <name>} element of XML this gateway wrote itself, unescaped; null if absent. */
+    static String element(String xml, String name) {
+        int start = xml.indexOf("<" + name + ">");
+        if (start < 0) {
+            return null;
+        }
+        start += name.length() + 2;
+        int end = xml.indexOf("</" + name + ">", start);
+        if (end < 0) {
+            return null;
+        }
+        return xml.substring(start, end).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&apos;", "'").replace("&#xD;", "\r").replace("&amp;", "&");
     }
 
     private static Mono<Void> respond(ServerWebExchange exchange, String xml) {

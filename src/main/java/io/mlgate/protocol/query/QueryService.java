@@ -1,6 +1,7 @@
 package io.mlgate.protocol.query;
 
 import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.iam.eval.RequestContext;
 
 import java.util.Set;
 
@@ -49,4 +50,27 @@ public interface QueryService {
      */
     void invoke(String operation, QueryParameters parameters, PrincipalContext caller, XmlWriter result)
             throws QueryException;
+
+    /**
+     * Like {@link #invoke(String, QueryParameters, PrincipalContext, XmlWriter)}, with the request's condition keys
+     * as the gateway built them (aws:SourceIp, aws:SecureTransport, times, session keys), for services that make
+     * their own authorization decisions. The default ignores the context.
+     */
+    default void invoke(String operation, QueryParameters parameters, PrincipalContext caller,
+                        RequestContext context, XmlWriter result) throws QueryException {
+        invoke(operation, parameters, caller, result);
+    }
+
+    /** False for operations clients send unsigned (STS AssumeRoleWithWebIdentity); their caller is null. */
+    default boolean requiresSignature(String operation) {
+        return true;
+    }
+
+    /**
+     * True for operations whose whole IAM decision the service makes itself in {@code invoke} (e.g. AssumeRole:
+     * identity policies and the role's trust policy together); the gateway then does not evaluate the target.
+     */
+    default boolean authorizesInternally(String operation) {
+        return false;
+    }
 }
