@@ -267,8 +267,17 @@ public class CoreConfiguration {
 
     @Bean
     SigV4AuthenticationFilter sigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals,
-                                                        QueryCallResolver queries, SessionPrincipals sessions) {
-        return new SigV4AuthenticationFilter(verifier, principals, queries, sessions);
+                                                        QueryCallResolver queries, SessionPrincipals sessions,
+                                                        BearerTokenAuthenticator bearers) {
+        return new SigV4AuthenticationFilter(verifier, principals, queries, sessions, bearers);
+    }
+
+    /** {@code Authorization: Bearer <OIDC ID token>} on InvokeEndpoint: off unless mlgate.bearer-role-arn is set. */
+    @Bean
+    BearerTokenAuthenticator bearerTokenAuthenticator(GatewayProperties properties, StsQueryService sts,
+                                                      SessionPrincipals sessions, RequestTime time) {
+        return new BearerTokenAuthenticator(properties.bearerRoleArn(), sts, sessions, properties.region(), time,
+                Schedulers.boundedElastic());
     }
 
     @Bean

@@ -25,6 +25,8 @@ import java.time.Duration;
  *                   (models run inline on the Netty event loop: no thread hand-off; only for models of microseconds)
  * @param policiesReloadInterval how often policies/ is checked for changes (0 = never; default 2 s)
  * @param demo           create the demo access keys and credentials file on start
+ * @param bearerRoleArn  when set, InvokeEndpoint also accepts {@code Authorization: Bearer <OIDC ID token>} for
+ *                       this role, under its web-identity trust policy (off by default; for non-AWS clients)
  */
 @ConfigurationProperties("mlgate")
 public record GatewayProperties(
@@ -42,7 +44,8 @@ public record GatewayProperties(
         Integer inferenceThreads,
         String inferenceScheduler,
         Duration policiesReloadInterval,
-        Boolean demo) {
+        Boolean demo,
+        String bearerRoleArn) {
 
     public GatewayProperties {
         home = home == null ? Path.of(".") : home;
@@ -61,6 +64,11 @@ public record GatewayProperties(
         inferenceScheduler = inferenceScheduler == null || inferenceScheduler.isBlank() ? "dedicated" : inferenceScheduler;
         policiesReloadInterval = policiesReloadInterval == null ? Duration.ofSeconds(2) : policiesReloadInterval;
         demo = demo == null || demo;
+        bearerRoleArn = bearerRoleArn == null || bearerRoleArn.isBlank() ? null : bearerRoleArn.strip();
+    }
+
+    public boolean bearerTokensEnabled() {
+        return bearerRoleArn != null;
     }
 
     private static Path resolve(Path home, Path value, String fallback) {

@@ -48,13 +48,15 @@ public final class SigV4AuthenticationFilter implements WebFilter {
     private final PrincipalDirectory principals;
     private final QueryCallResolver queries;
     private final SessionPrincipals sessions;
+    private final BearerTokenAuthenticator bearers;
 
     public SigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals, QueryCallResolver queries,
-                                     SessionPrincipals sessions) {
+                                     SessionPrincipals sessions, BearerTokenAuthenticator bearers) {
         this.verifier = verifier;
         this.principals = principals;
         this.queries = queries;
         this.sessions = sessions;
+        this.bearers = bearers;
     }
 
     @Override
@@ -88,6 +90,10 @@ public final class SigV4AuthenticationFilter implements WebFilter {
             }
         }
         ApiCall api = call.apiCall();
+        String authorization = call.requestHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (BearerTokenAuthenticator.isBearer(authorization)) {
+            return bearer(exchange, chain, call, authorization);
+        }
         if (api.protocol() == AwsProtocol.QUERY && !call.queryService().requiresSignature(api.operation())
                 && call.claimedAccessKeyId() == null && !hasAuthentication(exchange.getRequest(), call.requestHeaders())) {
             return unsigned(exchange, chain, call);
@@ -123,6 +129,27 @@ public final class SigV4AuthenticationFilter implements WebFilter {
         }
         return chain.filter(exchange)
                 .contextWrite(ReactiveSecurityContextHolder.withAuthentication(new CallerAuthentication(caller)));
+    }
+
+    /** {@code Authorization: Bearer}: only on InvokeEndpoint, only when enabled (mlgate.bearer-role-arn). */
+    private Mono<Void> bearer(ServerWebExchange exchange, WebFilterChain chain, GatewayCall call, String authorization) {
+        ApiCall api = call.apiCall();
+        if (!bearers.enabled() || !"InvokeEndpoint".equals(api.operation())) {
+            return ErrorResponder.write(exchange, new AwsError(403,
+                    api.protocol() == AwsProtocol.QUERY ? "InvalidClientTokenId" : "UnrecognizedClientException",
+                    "Bearer tokens are not accepted here: sign the request with SigV4."));
+        }
+        return bearers.authenticate(exchange, authorization)
+                .flatMap(caller -> {
+                    call.authenticated(caller);
+                    if (api.validationError() != null) {
+                        return ErrorResponder.write(exchange, AwsError.validation(api.protocol(), api.validationError()));
+                    }
+                    return chain.filter(exchange).contextWrite(
+                            ReactiveSecurityContextHolder.withAuthentication(new CallerAuthentication(caller)));
+                })
+                .onErrorResume(QueryException.class,
+                        e -> ErrorResponder.write(exchange, BearerTokenAuthenticator.error(e)));
     }
 
     /**

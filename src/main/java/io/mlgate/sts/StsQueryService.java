@@ -368,35 +368,10 @@ public final class StsQueryService implements QueryService {
         }
         int duration = duration(p, 43200, 3600);
         List<SessionPolicy> policies = sessionPolicies(p);
-        if (webIdentity == null) {
-            throw new QueryException("InvalidIdentityToken", 400, "No OpenIDConnect provider is configured.");
-        }
-        Matcher m = ROLE_ARN.matcher(roleArn);
-        String account = m.matches() ? m.group(1) : "";
-        WebIdentity identity;
-        try {
-            identity = webIdentity.validate(token, account);
-        } catch (WebIdentityException e) {
-            throw new QueryException(e.code(), e.status(), e.getMessage());
-        }
-        IamConfiguration config = configuration.get();
-        IamRole role = config.role(roleArn).orElse(null);
-        String providerArn = identity.providerArn(account);
-        PrincipalContext federated = PrincipalContext.builder(providerArn, "", PrincipalType.WEB_IDENTITY)
-                .provider(providerArn).build();
-        RequestContext.Builder trust = copy(context).put("sts:RoleSessionName", sessionName)
-                .put("aws:FederatedProvider", providerArn);
-        identity.conditionKeys().forEach(trust::put);
-        if (role == null) {
-            throw new QueryException("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
-        }
-        AuthorizationRequest request = AuthorizationRequest.builder(federated, "sts:AssumeRoleWithWebIdentity", roleArn)
-                .context(trust.build()).resourceAccount(role.accountId())
-                .resourcePolicy(IdentityPolicy.inline("trust-policy", role.arn(), role.trustPolicy()))
-                .resourcePolicyType(ResourcePolicyType.ROLE_TRUST_POLICY).resourceTags(role.tags()).build();
-        if (!decide(request).isAllowed()) {
-            throw new QueryException("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
-        }
+        TrustedWebIdentity trusted = trustWebIdentity(token, roleArn, identity -> sessionName, context);
+        IamRole role = trusted.role();
+        WebIdentity identity = trusted.identity();
+        String providerArn = trusted.providerArn();
         if (duration > role.maxSessionDurationSeconds()) {
             throw QueryException.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for "
                     + "this role.");
@@ -421,6 +396,90 @@ public final class StsQueryService implements QueryService {
         }
         out.element("Provider", identity.issuer());
         out.element("Audience", identity.audience());
+    }
+
+    /** A validated web identity token whose provider the role's trust policy allows to assume it. */
+    private record TrustedWebIdentity(IamRole role, WebIdentity identity, String providerArn) {}
+
+    /**
+     * Validates an OIDC ID token and evaluates the role's trust policy for sts:AssumeRoleWithWebIdentity with the
+     * provider's condition keys (AssumeRoleWithWebIdentity and bearer tokens at the gateway share this).
+     */
+    private TrustedWebIdentity trustWebIdentity(String token, String roleArn,
+                                                java.util.function.Function<WebIdentity, String> sessionNamer,
+                                                RequestContext context) throws QueryException {
+        if (webIdentity == null) {
+            throw new QueryException("InvalidIdentityToken", 400, "No OpenIDConnect provider is configured.");
+        }
+        Matcher m = ROLE_ARN.matcher(roleArn);
+        String account = m.matches() ? m.group(1) : "";
+        WebIdentity identity;
+        try {
+            identity = webIdentity.validate(token, account);
+        } catch (WebIdentityException e) {
+            throw new QueryException(e.code(), e.status(), e.getMessage());
+        }
+        IamConfiguration config = configuration.get();
+        IamRole role = config.role(roleArn).orElse(null);
+        String providerArn = identity.providerArn(account);
+        PrincipalContext federated = PrincipalContext.builder(providerArn, "", PrincipalType.WEB_IDENTITY)
+                .provider(providerArn).build();
+        RequestContext.Builder trust = copy(context).put("sts:RoleSessionName", sessionNamer.apply(identity))
+                .put("aws:FederatedProvider", providerArn);
+        identity.conditionKeys().forEach(trust::put);
+        if (role == null) {
+            throw new QueryException("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        }
+        AuthorizationRequest request = AuthorizationRequest.builder(federated, "sts:AssumeRoleWithWebIdentity", roleArn)
+                .context(trust.build()).resourceAccount(role.accountId())
+                .resourcePolicy(IdentityPolicy.inline("trust-policy", role.arn(), role.trustPolicy()))
+                .resourcePolicyType(ResourcePolicyType.ROLE_TRUST_POLICY).resourceTags(role.tags()).build();
+        if (!decide(request).isAllowed()) {
+            throw new QueryException("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        }
+        return new TrustedWebIdentity(role, identity, providerArn);
+    }
+
+    /**
+     * The session of a caller that presents an OIDC ID token as {@code Authorization: Bearer} at the gateway
+     * (opt-in, for non-AWS clients): the token is validated and the role's trust policy evaluated exactly as for
+     * AssumeRoleWithWebIdentity; the result is an ephemeral web-identity session of the role (never handed out),
+     * named after the token's subject, valid for 15 minutes at most.
+     *
+     * @throws QueryException InvalidIdentityToken, ExpiredTokenException, IDPRejectedClaim or AccessDenied
+     */
+    public SessionClaims bearerSession(String token, String roleArn, RequestContext context) throws QueryException {
+        if (token == null || token.length() < 4 || token.length() > WebIdentityTokenValidator.MAX_TOKEN_CHARS) {
+            throw new QueryException("InvalidIdentityToken", 400, "The bearer token is missing or too large.");
+        }
+        TrustedWebIdentity trusted = trustWebIdentity(token, roleArn, id -> bearerSessionName(id.subject()), context);
+        String sessionName = bearerSessionName(trusted.identity().subject());
+        IamRole role = trusted.role();
+        WebIdentity identity = trusted.identity();
+        Instant now = clock.instant();
+        String assumedArn = "arn:aws:sts::" + role.accountId() + ":assumed-role/" + role.name() + "/" + sessionName;
+        SessionClaims.Builder claims = SessionClaims.builder(SessionKind.WEB_IDENTITY, role.accountId(), assumedArn)
+                .role(role.arn(), role.roleId(), sessionName)
+                .sourceArn(trusted.providerArn())
+                .webIdentity(identity.issuer(), trusted.providerArn(), identity.subject(), identity.audience(),
+                        identity.conditionKeys())
+                .validity(now, now.plusSeconds(900));
+        return tokens.issue(claims).claims();
+    }
+
+    /** The token's subject as a role session name ({@code [\w+=,.@-]}, 2..64 characters). */
+    static String bearerSessionName(String subject) {
+        StringBuilder out = new StringBuilder(64);
+        String s = subject == null ? "" : subject;
+        for (int i = 0; i < s.length() && out.length() < 64; i++) {
+            char c = s.charAt(i);
+            boolean ok = Character.isLetterOrDigit(c) && c < 128 || "_+=,.@-".indexOf(c) >= 0;
+            out.append(ok ? c : '-');
+        }
+        while (out.length() < 2) {
+            out.append('-');
+        }
+        return out.toString();
     }
 
     private void getSessionToken(QueryParameters p, PrincipalContext caller, XmlWriter out) throws QueryException {
