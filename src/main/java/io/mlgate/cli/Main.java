@@ -3,10 +3,11 @@ package io.mlgate.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code mlgate} command line: {@code serve}, {@code demo}, {@code bench}, {@code policy}. */
+/** The {@code mlgate} command line: {@code serve}, {@code demo}, {@code bench}, {@code policy}, {@code iam}. */
 @Command(name = "mlgate", mixinStandardHelpOptions = true, version = "mlgate 0.1.0",
         description = "Security and governance gateway for ML endpoints.",
-        subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, PolicyCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, PolicyCommand.class,
+                IamCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -97,6 +97,31 @@ public final class IamAdministration {
         this.onChange = Objects.requireNonNull(onChange, "onChange");
     }
 
+    /**
+     * Administration of policies/ only, without an access-key store (offline tools such as {@code mlgate iam
+     * revoke-sessions}): the access-key operations and DeleteUser fail with {@code ServiceFailure}.
+     */
+    public static IamAdministration withoutAccessKeys(Path policiesDir, Clock clock, Supplier<IamConfiguration> current,
+            Consumer<IamConfiguration> onChange) {
+        return new IamAdministration(policiesDir, null, clock, current, onChange, true);
+    }
+
+    private IamAdministration(Path policiesDir, AccessKeyStore accessKeys, Clock clock, Supplier<IamConfiguration> current,
+            Consumer<IamConfiguration> onChange, boolean withoutKeys) {
+        this.folder = new PoliciesFolder(Objects.requireNonNull(policiesDir, "policiesDir"));
+        this.accessKeys = accessKeys;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.current = Objects.requireNonNull(current, "current");
+        this.onChange = Objects.requireNonNull(onChange, "onChange");
+    }
+
+    private AccessKeyStore keys() throws IamAdminException {
+        if (accessKeys == null) {
+            throw new IamAdminException(IamErrorCode.SERVICE_FAILURE, "Access keys are not available here.");
+        }
+        return accessKeys;
+    }
+
     /** The configuration reads answer from (the one the gateway serves now). */
     public IamConfiguration configuration() {
         return current.get();
@@ -160,7 +185,7 @@ public final class IamAdministration {
         synchronized (mutationLock) {
             IamConfiguration base = folder.load();
             IamUser user = requireUser(base, accountId, userName);
-            if (!accessKeys.forUser(user.arn()).isEmpty()) {
+            if (!keys().forUser(user.arn()).isEmpty()) {
                 throw conflict("must delete access keys first.");
             }
             if (!user.inlinePolicies().isEmpty()) {
@@ -197,12 +222,12 @@ public final class IamAdministration {
         existingUserName(userName);
         synchronized (mutationLock) {
             IamUser user = requireUser(folder.load(), accountId, userName);
-            if (accessKeys.forUser(user.arn()).size() >= ACCESS_KEYS_PER_USER) {
+            if (keys().forUser(user.arn()).size() >= ACCESS_KEYS_PER_USER) {
                 throw new IamAdminException(IamErrorCode.LIMIT_EXCEEDED,
                         "Cannot exceed quota for AccessKeysPerUser: " + ACCESS_KEYS_PER_USER + ".");
             }
             try {
-                IssuedAccessKey key = accessKeys.create(user.arn());
+                IssuedAccessKey key = keys().create(user.arn());
                 return new NewAccessKey(user.name(), key);
             } catch (UncheckedIOException e) {
                 throw new IamAdminException(IamErrorCode.SERVICE_FAILURE, "The access key could not be stored.");
@@ -217,7 +242,7 @@ public final class IamAdministration {
         ModelConstraints.marker(marker);
         int max = ModelConstraints.maxItems(maxItems);
         IamUser user = requireUser(current.get(), accountId, userName);
-        List<AccessKeyInfo> keys = accessKeys.forUser(user.arn()).stream()
+        List<AccessKeyInfo> keys = keys().forUser(user.arn()).stream()
                 .map(k -> new AccessKeyInfo(user.name(), k.accessKeyId(), k.status(), k.createDate()))
                 .toList();
         return page(keys, k -> String.format("%015d", k.createDate().toEpochMilli()) + "/" + k.accessKeyId(),
@@ -242,7 +267,7 @@ public final class IamAdministration {
         synchronized (mutationLock) {
             StoredAccessKey key = requireKey(requireUser(current.get(), accountId, userName), accessKeyId);
             try {
-                accessKeys.setStatus(key.accessKeyId(), next);
+                keys().setStatus(key.accessKeyId(), next);
             } catch (UncheckedIOException e) {
                 throw new IamAdminException(IamErrorCode.SERVICE_FAILURE, "The access key could not be updated.");
             }
@@ -256,7 +281,7 @@ public final class IamAdministration {
         synchronized (mutationLock) {
             StoredAccessKey key = requireKey(requireUser(current.get(), accountId, userName), accessKeyId);
             try {
-                accessKeys.delete(key.accessKeyId());
+                keys().delete(key.accessKeyId());
             } catch (UncheckedIOException e) {
                 throw new IamAdminException(IamErrorCode.SERVICE_FAILURE, "The access key could not be deleted.");
             }
@@ -739,7 +764,7 @@ public final class IamAdministration {
     }
 
     private StoredAccessKey requireKey(IamUser user, String accessKeyId) throws IamAdminException {
-        return accessKeys.find(accessKeyId).filter(k -> k.userArn().equals(user.arn()))
+        return keys().find(accessKeyId).filter(k -> k.userArn().equals(user.arn()))
                 .orElseThrow(() -> new IamAdminException(IamErrorCode.NO_SUCH_ENTITY,
                         "The Access Key with id " + accessKeyId + " cannot be found."));
     }
