@@ -21,6 +21,7 @@ import io.mlgate.sts.SessionTokenKeys;
 import io.mlgate.sts.SessionTokens;
 import io.mlgate.sts.StsQueryService;
 import io.mlgate.sts.TokenCheck;
+import io.mlgate.sts.mfa.MfaQueryService;
 import io.mlgate.sts.mfa.VirtualMfaDevices;
 import io.mlgate.sts.oidc.WebIdentityTokenValidator;
 import io.mlgate.iam.validate.ValidatedConfiguration;
@@ -241,6 +242,12 @@ public class CoreConfiguration {
     @Bean
     IamQueryService iamQueryService(IamAdministration administration) {
         return new IamQueryService(administration);
+    }
+
+    /** Virtual MFA devices over the IAM API (CreateVirtualMFADevice, EnableMFADevice, ListMFADevices, ...). */
+    @Bean
+    MfaQueryService mfaQueryService(VirtualMfaDevices devices, PrincipalDirectory principals) {
+        return new MfaQueryService(devices, principals::configuration);
     }
 
     /** iam:SimulateCustomPolicy and iam:SimulatePrincipalPolicy over the live configuration. */

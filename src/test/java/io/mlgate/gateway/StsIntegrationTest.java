@@ -16,9 +16,7 @@ import io.mlgate.sts.SessionKind;
 import io.mlgate.sts.SessionTokens;
 import io.mlgate.sts.IssuedSession;
 import io.mlgate.sts.mfa.Base32;
-import io.mlgate.sts.mfa.NewVirtualMfaDevice;
 import io.mlgate.sts.mfa.Totp;
-import io.mlgate.sts.mfa.VirtualMfaDevices;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,9 +89,6 @@ class StsIntegrationTest extends RunningGateway {
 
     @Autowired
     SessionTokens sessionTokens;
-
-    @Autowired
-    VirtualMfaDevices mfaDevices;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -287,7 +282,7 @@ class StsIntegrationTest extends RunningGateway {
                 assertThat(invoke(client)).contains("setosa");
             }
             Thread.sleep(1100); // token issue times have second precision
-            revoke("it-revoke-role", Instant.now());
+            revoke("it-revoke-role");
             reloader.check();
             try (SageMakerRuntimeClient client = runtime(before)) {
                 assertThatThrownBy(() -> invoke(client)).satisfies(e -> {
@@ -303,25 +298,32 @@ class StsIntegrationTest extends RunningGateway {
         }
     }
 
-    /** What {@code ./mlgate iam revoke-sessions --role NAME} writes: AWS's AWSRevokeOlderSessions inline policy. */
-    private void revoke(String roleName, Instant now) throws IOException {
-        Path file = home.resolve("policies/roles/" + roleName + ".json");
-        JsonNode role = json.readTree(Files.readString(file));
-        Map<String, Object> copy = json.convertValue(role, LinkedHashMap.class);
-        copy.put("InlinePolicies", Map.of("AWSRevokeOlderSessions", json.readTree("""
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["*"], "Resource": ["*"],
-                 "Condition": {"DateLessThan": {"aws:TokenIssueTime": "%s"}}}]}
-                """.formatted(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))));
-        Files.writeString(file, json.writeValueAsString(copy));
+    /** {@code ./mlgate iam revoke-sessions --role NAME}, run in-process on the gateway's policies folder. */
+    private void revoke(String roleName) {
+        int exit = new picocli.CommandLine(new io.mlgate.cli.Main()).execute("iam", "revoke-sessions", "--role",
+                roleName, "--policies", home.resolve("policies").toString());
+        assertThat(exit).isZero();
     }
 
     @Test
     void anMfaRequiringPolicyDeniesANonMfaSessionAndAllowsAnMfaOne() throws Exception {
-        NewVirtualMfaDevice device = mfaDevices.create(ACCOUNT, "/", "it-admin-device");
-        byte[] seed = Base32.decode(device.base32StringSeed());
+        String[] k = keys("demo-admin");
+        String serial;
+        byte[] seed;
         long step = Totp.step(Instant.now());
-        mfaDevices.enable(device.serialNumber(), "arn:aws:iam::123456789012:user/demo-admin",
-                Totp.code(seed, step - 1), Totp.code(seed, step));
+        try (software.amazon.awssdk.services.iam.IamClient iam = software.amazon.awssdk.services.iam.IamClient.builder()
+                .endpointOverride(URI.create("https://localhost:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(k[0], k[1])))
+                .httpClient(http()).build()) {
+            var device = iam.createVirtualMFADevice(r -> r.virtualMFADeviceName("it-admin-device")).virtualMFADevice();
+            serial = device.serialNumber();
+            // AWS returns the Base32 seed text, base64-encoded as a blob; the SDK decodes the base64
+            seed = Base32.decode(device.base32StringSeed().asUtf8String());
+            iam.enableMFADevice(r -> r.userName("demo-admin").serialNumber(serial)
+                    .authenticationCode1(Totp.code(seed, step - 1)).authenticationCode2(Totp.code(seed, step)));
+            assertThat(iam.listMFADevices(r -> r.userName("demo-admin")).mfaDevices())
+                    .anySatisfy(d -> assertThat(d.serialNumber()).isEqualTo(serial));
+        }
         try (StsClient admin = sts("demo-admin")) {
             Credentials plain = admin.assumeRole(r -> r.roleArn(MFA_ROLE).roleSessionName("no-mfa")).credentials();
             try (SageMakerRuntimeClient client = runtime(plain)) {
@@ -329,11 +331,11 @@ class StsIntegrationTest extends RunningGateway {
                         .satisfies(e -> assertThat(errorCode(e)).isEqualTo("AccessDeniedException"));
             }
             assertThatThrownBy(() -> admin.assumeRole(r -> r.roleArn(MFA_ROLE).roleSessionName("bad-code")
-                    .serialNumber(device.serialNumber()).tokenCode("000000".equals(Totp.code(seed, step + 1))
+                    .serialNumber(serial).tokenCode("000000".equals(Totp.code(seed, step + 1))
                             ? "111111" : "000000")))
                     .isInstanceOf(StsException.class);
             Credentials mfa = admin.assumeRole(r -> r.roleArn(MFA_ROLE).roleSessionName("with-mfa")
-                    .serialNumber(device.serialNumber()).tokenCode(Totp.code(seed, step + 1))).credentials();
+                    .serialNumber(serial).tokenCode(Totp.code(seed, step + 1))).credentials();
             try (SageMakerRuntimeClient client = runtime(mfa)) {
                 var response = client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
                         .body(SdkBytes.fromUtf8String(CSV)));
@@ -488,6 +490,54 @@ class StsIntegrationTest extends RunningGateway {
         return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/"))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void getSessionTokenAndGetFederationTokenSessionsWork() throws Exception {
+        try (StsClient analyst = sts("demo-analyst")) {
+            Credentials c = analyst.getSessionToken(r -> r.durationSeconds(900)).credentials();
+            try (SageMakerRuntimeClient client = runtime(c)) {
+                var response = client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                        .body(SdkBytes.fromUtf8String(CSV)));
+                JsonNode identity = auditEvent(response.responseMetadata().requestId()).path("userIdentity");
+                assertThat(identity.path("type").asString()).isEqualTo("IAMUser");
+                assertThat(identity.path("userName").asString()).isEqualTo("demo-analyst");
+                assertThat(identity.path("accessKeyId").asString()).startsWith("ASIA");
+                assertThat(identity.path("sessionContext").path("attributes").has("creationDate")).isTrue();
+            }
+        }
+        String invokeIris = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":\"sagemaker:InvokeEndpoint\",\"Resource\":\"*\"}]}";
+        try (StsClient admin = sts("demo-admin")) {
+            var federated = admin.getFederationToken(r -> r.name("partner-bob").policy(invokeIris));
+            assertThat(federated.federatedUser().arn()).isEqualTo("arn:aws:sts::123456789012:federated-user/partner-bob");
+            try (SageMakerRuntimeClient client = runtime(federated.credentials())) {
+                var response = client.invokeEndpoint(r -> r.endpointName("iris").contentType("text/csv")
+                        .body(SdkBytes.fromUtf8String(CSV)));
+                JsonNode identity = auditEvent(response.responseMetadata().requestId()).path("userIdentity");
+                assertThat(identity.path("type").asString()).isEqualTo("FederatedUser");
+                assertThat(identity.path("sessionContext").path("sessionIssuer").path("userName").asString())
+                        .isEqualTo("demo-admin");
+            }
+            // without a session policy a federated user has no permissions
+            Credentials bare = admin.getFederationToken(r -> r.name("partner-eve")).credentials();
+            try (SageMakerRuntimeClient client = runtime(bare)) {
+                assertThatThrownBy(() -> invoke(client))
+                        .satisfies(e -> assertThat(errorCode(e)).isEqualTo("AccessDeniedException"));
+            }
+        }
+    }
+
+    @Test
+    void bearerTokensAreRefusedWhenNotEnabled() throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(TestFiles.sslContextTrusting(home.resolve("keys/dev-ca.pem"))).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + port + "/endpoints/iris/invocations"))
+                .header("Content-Type", "text/csv").header("Authorization", "Bearer " + goodToken())
+                .POST(HttpRequest.BodyPublishers.ofString(CSV)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("UnrecognizedClientException");
     }
 
     // ---------------------------------------------------------------- bad input
