@@ -213,7 +213,7 @@ public final class StsLoadGenerator {
         return client.post()
                 .uri(baseUrl.resolve("/"))
                 .send((out, outbound) -> {
-                    request.headers().forEach((name, values) -> values.forEach(v -> out.addHeader(name, v)));
+                    request.headers().forEach((name, values) -> out.header(name, String.join(",", values)));
                     out.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                     return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
                 })
