@@ -24,8 +24,8 @@ grep -q "mlgate is serving" "$log" || { echo "gateway did not start; see $log" >
 bench() { java -jar target/mlgate.jar bench assume-role --url "$url" --profile demo-admin \
   --role-arn arn:aws:iam::123456789012:role/service/demo-inference "$@"; }
 
-echo "gateway on $url; warming up for ${warmup}s ..."
-bench --calls assume-role,session-caller-identity --connections 16 --duration "$warmup" --warmup 0 >/dev/null
+echo "gateway on $url; warming up for ${warmup}s per call ..."
+bench --calls assume-role,caller-identity,session-caller-identity --connections 16 --duration "$warmup" --warmup 0 >/dev/null
 
 echo
 echo "## ./mlgate bench assume-role, ${duration}s per run after 5s warm-up"
