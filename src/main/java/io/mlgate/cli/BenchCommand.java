@@ -3,6 +3,7 @@ package io.mlgate.cli;
 import io.mlgate.auth.sigv4.SigV4Signer;
 import io.mlgate.bench.InvokeLoadGenerator;
 import io.mlgate.bench.ModelTimer;
+import io.mlgate.bench.StsLoadGenerator;
 import io.mlgate.gateway.DemoCredentialsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,10 +22,11 @@ import java.util.concurrent.Callable;
 /**
  * {@code mlgate bench}: load against a running gateway. {@code invoke} drives InvokeEndpoint with SigV4-signed calls
  * over HTTPS keep-alive and prints throughput, latency percentiles and the gateway's overhead (latency minus the
- * model's own time, measured in-process on the same input); {@code wrk-script} writes a signed request for wrk.
+ * model's own time, measured in-process on the same input); {@code wrk-script} writes a signed request for wrk;
+ * {@code assume-role} drives STS AssumeRole (and GetCallerIdentity with long-term or session credentials).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against a running gateway.",
-        subcommands = {BenchCommand.Invoke.class, BenchCommand.WrkScript.class})
+        subcommands = {BenchCommand.Invoke.class, BenchCommand.WrkScript.class, BenchCommand.AssumeRole.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -162,6 +164,89 @@ final class BenchCommand implements Runnable {
                         r.errors(), r.throughput(), r.p50Micros() / 1000.0, r.p90Micros() / 1000.0,
                         r.p99Micros() / 1000.0, r.maxMicros() / 1000.0,
                         (r.p50Micros() - model.p50Micros()) / 1000.0);
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * {@code mlgate bench assume-role}: closed-loop STS load over HTTPS keep-alive. Every call is signed at send time
+     * for {@code sts}; AssumeRole answers must be 200 with a temporary ({@code ASIA}) key.
+     */
+    @Command(name = "assume-role", mixinStandardHelpOptions = true,
+            description = "Closed-loop STS AssumeRole (or GetCallerIdentity) load over HTTPS keep-alive.")
+    static final class AssumeRole implements Callable<Integer> {
+
+        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway URL (default: ${DEFAULT-VALUE})")
+        URI url;
+
+        @Option(names = "--profile", defaultValue = "demo-admin", description = "profile in the credentials file (default: ${DEFAULT-VALUE})")
+        String profile;
+
+        @Option(names = "--credentials", description = "shared-credentials file (default: keys/demo-credentials)")
+        Path credentials;
+
+        @Option(names = "--region", defaultValue = "us-east-1")
+        String region;
+
+        @Option(names = "--role-arn", defaultValue = "arn:aws:iam::123456789012:role/service/demo-inference",
+                description = "role to assume (default: ${DEFAULT-VALUE})")
+        String roleArn;
+
+        @Option(names = "--session-duration", defaultValue = "900", description = "DurationSeconds of each session (default: ${DEFAULT-VALUE})")
+        int sessionSeconds;
+
+        @Option(names = "--calls", split = ",", defaultValue = "assume-role",
+                description = "calls to measure, one run each: assume-role, caller-identity (long-term key), "
+                        + "session-caller-identity (session credentials from one AssumeRole) (default: ${DEFAULT-VALUE})")
+        List<String> calls;
+
+        @Option(names = "--connections", split = ",", defaultValue = "1,16",
+                description = "connection counts to run, each one after the other (default: ${DEFAULT-VALUE})")
+        List<Integer> connections;
+
+        @Option(names = "--duration", defaultValue = "30", description = "measured seconds per run (default: ${DEFAULT-VALUE})")
+        int durationSeconds;
+
+        @Option(names = "--warmup", defaultValue = "10", description = "unmeasured warm-up seconds per run (default: ${DEFAULT-VALUE})")
+        int warmupSeconds;
+
+        @Option(names = "--ca", description = "CA certificate to trust (default: keys/dev-ca.pem)")
+        Path ca;
+
+        /** The calls to run, checked; an unknown name, a connection count below 1 or a bad duration is an error. */
+        List<StsLoadGenerator.Call> plan() {
+            if (connections.stream().anyMatch(c -> c == null || c < 1)) {
+                throw new IllegalArgumentException("--connections must be positive");
+            }
+            if (durationSeconds < 1 || warmupSeconds < 0) {
+                throw new IllegalArgumentException("--duration must be at least 1 and --warmup at least 0");
+            }
+            return calls.stream().map(StsLoadGenerator.Call::fromName).toList();
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            List<StsLoadGenerator.Call> plan = plan();
+            Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
+            String[] keys = DemoCredentialsFile.read(file).get(profile);
+            if (keys == null || keys[0] == null || keys[1] == null) {
+                throw new IllegalArgumentException("no profile " + profile + " in " + file);
+            }
+            Path caFile = ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+            StsLoadGenerator generator = new StsLoadGenerator(url, keys[0], keys[1].toCharArray(), region, roleArn,
+                    sessionSeconds, caFile.toFile());
+            System.out.println("| call | connections | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+            for (StsLoadGenerator.Call call : plan) {
+                for (int c : connections) {
+                    StsLoadGenerator.Result r = generator.run(call, c, Duration.ofSeconds(warmupSeconds),
+                            Duration.ofSeconds(durationSeconds));
+                    System.out.printf("| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %s |%n", call.cliName(), c,
+                            r.requests(), r.throughput(), r.latency().p50Micros() / 1000.0,
+                            r.latency().p90Micros() / 1000.0, r.latency().p99Micros() / 1000.0,
+                            r.latency().maxMicros() / 1000.0, r.errors().isEmpty() ? "0" : r.errors().toString());
+                }
             }
             return 0;
         }
