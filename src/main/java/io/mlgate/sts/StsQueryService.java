@@ -31,6 +31,7 @@ import io.mlgate.iam.eval.ResourcePolicyType;
 import io.mlgate.iam.policy.IdentityPolicy;
 import io.mlgate.iam.policy.PolicyParseException;
 import io.mlgate.iam.policy.PolicyParser;
+import io.mlgate.protocol.query.QueryApi;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.protocol.query.QueryParameters;
 import io.mlgate.protocol.query.QueryService;
@@ -98,23 +99,8 @@ public final class StsQueryService implements QueryService {
     }
 
     @Override
-    public String signingName() {
-        return "sts";
-    }
-
-    @Override
-    public String apiVersion() {
-        return "2011-06-15";
-    }
-
-    @Override
-    public String xmlNamespace() {
-        return NAMESPACE;
-    }
-
-    @Override
-    public String eventSource() {
-        return "sts.amazonaws.com";
+    public QueryApi api() {
+        return QueryApi.STS;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.mlgate.iam.config.IamUser;
 import io.mlgate.iam.config.ManagedPolicy;
 import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.PrincipalType;
+import io.mlgate.protocol.query.QueryApi;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.protocol.query.QueryParameters;
 import io.mlgate.protocol.query.QueryService;
@@ -28,11 +29,6 @@ import io.mlgate.protocol.query.XmlWriter;
  * result shapes of the IAM service model.
  */
 public final class IamQueryService implements QueryService {
-
-    public static final String SIGNING_NAME = "iam";
-    public static final String API_VERSION = "2010-05-08";
-    public static final String XML_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
-    public static final String EVENT_SOURCE = "iam.amazonaws.com";
 
     private static final Set<String> OPERATIONS = Set.of("CreateUser", "GetUser", "ListUsers", "DeleteUser",
             "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey", "CreateRole", "GetRole",
@@ -55,23 +51,8 @@ public final class IamQueryService implements QueryService {
     }
 
     @Override
-    public String signingName() {
-        return SIGNING_NAME;
-    }
-
-    @Override
-    public String apiVersion() {
-        return API_VERSION;
-    }
-
-    @Override
-    public String xmlNamespace() {
-        return XML_NAMESPACE;
-    }
-
-    @Override
-    public String eventSource() {
-        return EVENT_SOURCE;
+    public QueryApi api() {
+        return QueryApi.IAM;
     }
 
     @Override

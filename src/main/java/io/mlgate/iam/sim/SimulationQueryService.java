@@ -14,6 +14,7 @@ import io.mlgate.iam.eval.AuthorizationRequest;
 import io.mlgate.iam.eval.Decision;
 import io.mlgate.iam.eval.PolicyEvaluator;
 import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.protocol.query.QueryApi;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.protocol.query.QueryParameters;
 import io.mlgate.protocol.query.QueryService;
@@ -48,23 +49,8 @@ public final class SimulationQueryService implements QueryService {
     }
 
     @Override
-    public String signingName() {
-        return "iam";
-    }
-
-    @Override
-    public String apiVersion() {
-        return "2010-05-08";
-    }
-
-    @Override
-    public String xmlNamespace() {
-        return "https://iam.amazonaws.com/doc/2010-05-08/";
-    }
-
-    @Override
-    public String eventSource() {
-        return "iam.amazonaws.com";
+    public QueryApi api() {
+        return QueryApi.IAM;
     }
 
     @Override

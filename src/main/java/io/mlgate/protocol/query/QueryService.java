@@ -14,17 +14,28 @@ import java.util.Set;
  */
 public interface QueryService {
 
+    /** The API this service belongs to (signing name, version, namespace, event source). */
+    QueryApi api();
+
     /** SigV4 signing name and IAM action prefix, e.g. {@code iam}. */
-    String signingName();
+    default String signingName() {
+        return api().signingName();
+    }
 
     /** The {@code Version} parameter this service answers, e.g. {@code 2010-05-08}. */
-    String apiVersion();
+    default String apiVersion() {
+        return api().apiVersion();
+    }
 
     /** The XML namespace of responses and errors, e.g. {@code https://iam.amazonaws.com/doc/2010-05-08/}. */
-    String xmlNamespace();
+    default String xmlNamespace() {
+        return api().xmlNamespace();
+    }
 
     /** CloudTrail eventSource, e.g. {@code iam.amazonaws.com}. */
-    String eventSource();
+    default String eventSource() {
+        return api().eventSource();
+    }
 
     /** The operations (Action values) served. */
     Set<String> operations();

@@ -18,6 +18,7 @@ import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.config.IamUser;
 import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.PrincipalType;
+import io.mlgate.protocol.query.QueryApi;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.protocol.query.QueryParameters;
 import io.mlgate.protocol.query.QueryService;
@@ -31,11 +32,6 @@ import io.mlgate.protocol.query.XmlWriter;
  * the other IAM query service; the router picks it by operation.
  */
 public final class MfaQueryService implements QueryService {
-
-    public static final String SIGNING_NAME = "iam";
-    public static final String API_VERSION = "2010-05-08";
-    public static final String XML_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
-    public static final String EVENT_SOURCE = "iam.amazonaws.com";
 
     private static final Set<String> OPERATIONS = Set.of("CreateVirtualMFADevice", "EnableMFADevice",
             "DeactivateMFADevice", "DeleteVirtualMFADevice", "ListMFADevices", "ListVirtualMFADevices");
@@ -70,23 +66,8 @@ public final class MfaQueryService implements QueryService {
     }
 
     @Override
-    public String signingName() {
-        return SIGNING_NAME;
-    }
-
-    @Override
-    public String apiVersion() {
-        return API_VERSION;
-    }
-
-    @Override
-    public String xmlNamespace() {
-        return XML_NAMESPACE;
-    }
-
-    @Override
-    public String eventSource() {
-        return EVENT_SOURCE;
+    public QueryApi api() {
+        return QueryApi.IAM;
     }
 
     @Override

@@ -84,8 +84,9 @@ class QueryResponsesTest {
     }
 
     private record Fake(String signingName, String apiVersion, Set<String> operations) implements QueryService {
-        public String xmlNamespace() { return "urn:" + signingName; }
-        public String eventSource() { return signingName + ".amazonaws.com"; }
+        public QueryApi api() {
+            return new QueryApi(signingName, apiVersion, "urn:" + signingName, signingName + ".amazonaws.com");
+        }
         public QueryTarget target(String op, QueryParameters p, String account,
                                   io.mlgate.iam.eval.PrincipalContext caller) {
             return new QueryTarget(signingName + ":" + op, "*", null, true, null);
