@@ -1,0 +1,18 @@
+package io.mlgate.protocol.json;
+
+/**
+ * Who a JSON 1.1 API is on the wire: its SigV4 signing name (also the IAM action prefix), the {@code X-Amz-Target}
+ * prefix that selects it, and its CloudTrail event source.
+ */
+public record JsonApi(String signingName, String targetPrefix, String eventSource) {
+
+    /** AWS KMS ({@code TrentService.<Operation>}). */
+    public static final JsonApi KMS = new JsonApi("kms", "TrentService.", "kms.amazonaws.com");
+
+    /** The SageMaker control plane ({@code SageMaker.<Operation>}). */
+    public static final JsonApi SAGEMAKER = new JsonApi("sagemaker", "SageMaker.", "sagemaker.amazonaws.com");
+
+    /** AWS CloudTrail. */
+    public static final JsonApi CLOUDTRAIL = new JsonApi("cloudtrail",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.", "cloudtrail.amazonaws.com");
+}
