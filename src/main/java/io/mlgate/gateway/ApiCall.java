@@ -51,6 +51,16 @@ public record ApiCall(
         return protocol == AwsProtocol.QUERY && PENDING_QUERY.equals(operation);
     }
 
+    /**
+     * A JSON 1.1 call routed by its (signed) {@code X-Amz-Target}: service and operation are known, the resource is
+     * not until the body is read.
+     */
+    public static ApiCall pendingJson(String signingService, String eventSource, String operation, String accountId,
+                                      int maxBodyBytes) {
+        return new ApiCall(AwsProtocol.JSON_1_1, signingService, eventSource, operation,
+                signingService + ":" + operation, null, null, accountId, true, false, maxBodyBytes, Map.of(), null);
+    }
+
     /** The name in the path of an InvokeEndpoint call, or null for other operations. */
     public String endpointName() {
         Object name = requestParameters.get("endpointName");

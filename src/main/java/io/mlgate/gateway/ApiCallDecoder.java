@@ -1,5 +1,6 @@
 package io.mlgate.gateway;
 
+import io.mlgate.protocol.json.JsonRouter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -25,12 +26,18 @@ public final class ApiCallDecoder {
     private final String accountId;
     private final int maxInvokeBody;
     private final int maxQueryBody;
+    private final JsonRouter json;
 
     public ApiCallDecoder(String region, String accountId, int maxInvokeBody, int maxQueryBody) {
+        this(region, accountId, maxInvokeBody, maxQueryBody, new JsonRouter(java.util.List.of()));
+    }
+
+    public ApiCallDecoder(String region, String accountId, int maxInvokeBody, int maxQueryBody, JsonRouter json) {
         this.region = region;
         this.accountId = accountId;
         this.maxInvokeBody = maxInvokeBody;
         this.maxQueryBody = maxQueryBody;
+        this.json = json;
     }
 
     public ApiCall decode(ServerHttpRequest request) {
@@ -42,6 +49,14 @@ public final class ApiCallDecoder {
             }
             String name = path.substring(INVOKE_PREFIX.length(), path.length() - INVOKE_SUFFIX.length());
             return invokeEndpoint(name, request.getHeaders());
+        }
+        String target = request.getHeaders().getFirst("X-Amz-Target");
+        if ("/".equals(path) && target != null && request.getMethod() == HttpMethod.POST) {
+            // rule 2: X-Amz-Target selects a JSON 1.1 service and operation (the header is always signed)
+            JsonRouter.Route route = json.route(target);
+            return route == null ? null : ApiCall.pendingJson(route.service().api().signingName(),
+                    route.service().api().eventSource(), route.operation(), accountId,
+                    route.service().maxBodyBytes());
         }
         if ("/".equals(path) && isQueryCall(request)) {
             return ApiCall.pendingQuery(accountId, maxQueryBody);

@@ -31,6 +31,8 @@ import io.mlgate.kms.Keystore;
 import io.mlgate.kms.RootKey;
 import io.mlgate.runtime.EndpointRegistry;
 import io.mlgate.runtime.InferenceService;
+import io.mlgate.protocol.json.JsonRouter;
+import io.mlgate.protocol.json.JsonService;
 import io.mlgate.protocol.query.QueryRouter;
 import io.mlgate.protocol.query.QueryService;
 import io.mlgate.runtime.store.ModelStore;
@@ -226,9 +228,21 @@ public class CoreConfiguration {
     // ---- the stages of the request path, in order ----
 
     @Bean
-    ApiCallDecoder apiCallDecoder(GatewayProperties properties, HostingAccount account, QueryCallResolver queries) {
+    ApiCallDecoder apiCallDecoder(GatewayProperties properties, HostingAccount account, QueryCallResolver queries,
+                                  JsonCallResolver jsons) {
         return new ApiCallDecoder(properties.region(), account.id(), properties.maxInvokeBody(),
-                queries.maxBodyBytes());
+                queries.maxBodyBytes(), jsons.router());
+    }
+
+    /** The JSON 1.1 services (KMS, ...), routed by {@code X-Amz-Target}. */
+    @Bean
+    JsonCallResolver jsonCallResolver(ObjectProvider<JsonService> services) {
+        return new JsonCallResolver(new JsonRouter(services.orderedStream().toList()));
+    }
+
+    @Bean
+    JsonHandler jsonHandler(GatewayProperties properties, RequestTime time) {
+        return new JsonHandler(Schedulers.boundedElastic(), properties.region(), time);
     }
 
     /** IAM management over the wire: writes policies/ (the source of truth) and swaps the result in at once. */
@@ -275,8 +289,8 @@ public class CoreConfiguration {
     @Bean
     SigV4AuthenticationFilter sigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals,
                                                         QueryCallResolver queries, SessionPrincipals sessions,
-                                                        BearerTokenAuthenticator bearers) {
-        return new SigV4AuthenticationFilter(verifier, principals, queries, sessions, bearers);
+                                                        BearerTokenAuthenticator bearers, JsonCallResolver jsons) {
+        return new SigV4AuthenticationFilter(verifier, principals, queries, sessions, bearers, jsons);
     }
 
     /** {@code Authorization: Bearer <OIDC ID token>} on InvokeEndpoint: off unless mlgate.bearer-role-arn is set. */
@@ -305,8 +319,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    OperationDispatcher operationDispatcher(InvokeEndpointHandler invokeEndpoint, QueryHandler queries) {
-        return new OperationDispatcher(invokeEndpoint, queries);
+    OperationDispatcher operationDispatcher(InvokeEndpointHandler invokeEndpoint, QueryHandler queries,
+                                            JsonHandler jsons) {
+        return new OperationDispatcher(invokeEndpoint, queries, jsons);
     }
 
     @Bean

@@ -19,6 +19,8 @@ public final class GatewayCall {
     private volatile io.mlgate.protocol.query.QueryService queryService;
     private volatile io.mlgate.protocol.query.QueryParameters queryParameters;
     private volatile String xmlNamespace;
+    private volatile io.mlgate.protocol.json.JsonService jsonService;
+    private volatile tools.jackson.databind.JsonNode jsonBody;
     private final HttpHeaders requestHeaders;
     private volatile String claimedAccessKeyId;
     private volatile Caller caller;
@@ -80,6 +82,12 @@ public final class GatewayCall {
         this.queryParameters = parameters;
         this.xmlNamespace = service.xmlNamespace();
     }
+    /** The JSON-protocol service of the call, or null. */
+    public io.mlgate.protocol.json.JsonService jsonService() { return jsonService; }
+    public void jsonService(io.mlgate.protocol.json.JsonService service) { this.jsonService = service; }
+    /** The parsed JSON-protocol request body, or null until it is read. */
+    public tools.jackson.databind.JsonNode jsonBody() { return jsonBody; }
+    public void jsonBody(tools.jackson.databind.JsonNode body) { this.jsonBody = body; }
     /** The XML namespace of query-protocol responses and errors, or null when not yet known. */
     public String xmlNamespace() { return xmlNamespace; }
     public void xmlNamespace(String namespace) { this.xmlNamespace = namespace; }

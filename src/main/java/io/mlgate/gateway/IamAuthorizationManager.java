@@ -50,6 +50,11 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                 return Mono.just(GRANTED);
             }
         }
+        if (api.protocol() == AwsProtocol.JSON_1_1 && call.jsonService() != null && call.caller() != null
+                && call.jsonService().authorizesInternally(api.operation())) {
+            call.delegateAuthorization();
+            return Mono.just(GRANTED);
+        }
         return authentication
                 .filter(CallerAuthentication.class::isInstance)
                 .map(auth -> {

@@ -15,10 +15,12 @@ public final class OperationDispatcher implements WebFilter, Ordered {
 
     private final InvokeEndpointHandler invokeEndpoint;
     private final QueryHandler queries;
+    private final JsonHandler jsons;
 
-    public OperationDispatcher(InvokeEndpointHandler invokeEndpoint, QueryHandler queries) {
+    public OperationDispatcher(InvokeEndpointHandler invokeEndpoint, QueryHandler queries, JsonHandler jsons) {
         this.invokeEndpoint = invokeEndpoint;
         this.queries = queries;
+        this.jsons = jsons;
     }
 
     @Override
@@ -30,9 +32,11 @@ public final class OperationDispatcher implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         GatewayCall call = GatewayCall.of(exchange);
         boolean allowed = call.caller() != null && call.decision() != null && call.decision().isAllowed();
-        boolean delegated = call.authorizationDelegated() && call.apiCall().protocol() == AwsProtocol.QUERY
-                && call.queryService() != null
-                && (call.caller() != null || !call.queryService().requiresSignature(call.apiCall().operation()));
+        boolean delegated = call.authorizationDelegated() && (
+                call.apiCall().protocol() == AwsProtocol.QUERY && call.queryService() != null
+                        && (call.caller() != null || !call.queryService().requiresSignature(call.apiCall().operation()))
+                || call.apiCall().protocol() == AwsProtocol.JSON_1_1 && call.jsonService() != null
+                        && call.caller() != null);
         if (!allowed && !delegated) {
             // defence in depth: never dispatch a call that did not pass authentication and IAM
             return ErrorResponder.write(exchange, AwsError.accessDenied(call.protocol(),
@@ -40,6 +44,9 @@ public final class OperationDispatcher implements WebFilter, Ordered {
         }
         if (call.apiCall().protocol() == AwsProtocol.QUERY) {
             return queries.handle(exchange);
+        }
+        if (call.apiCall().protocol() == AwsProtocol.JSON_1_1) {
+            return jsons.handle(exchange);
         }
         return switch (call.apiCall().operation()) {
             case "InvokeEndpoint" -> invokeEndpoint.handle(exchange);

@@ -6,6 +6,7 @@ import io.mlgate.auth.sigv4.SigV4Verifier;
 import io.mlgate.auth.sigv4.SignedRequest;
 import io.mlgate.auth.sigv4.VerifiedSignature;
 import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.protocol.json.JsonServiceException;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.sts.SessionClaims;
 import io.mlgate.sts.SessionPrincipals;
@@ -49,14 +50,17 @@ public final class SigV4AuthenticationFilter implements WebFilter {
     private final QueryCallResolver queries;
     private final SessionPrincipals sessions;
     private final BearerTokenAuthenticator bearers;
+    private final JsonCallResolver jsons;
 
     public SigV4AuthenticationFilter(SigV4Verifier verifier, PrincipalDirectory principals, QueryCallResolver queries,
-                                     SessionPrincipals sessions, BearerTokenAuthenticator bearers) {
+                                     SessionPrincipals sessions, BearerTokenAuthenticator bearers,
+                                     JsonCallResolver jsons) {
         this.verifier = verifier;
         this.principals = principals;
         this.queries = queries;
         this.sessions = sessions;
         this.bearers = bearers;
+        this.jsons = jsons;
     }
 
     @Override
@@ -116,6 +120,14 @@ public final class SigV4AuthenticationFilter implements WebFilter {
         }
         Caller caller = new Caller(verified.accessKeyId(), principal, session);
         call.authenticated(caller);
+        if (api.protocol() == AwsProtocol.JSON_1_1) {
+            try {
+                jsons.resolveTarget(call, call.requestHeaders(), body, principal);
+            } catch (JsonServiceException e) {
+                return ErrorResponder.write(exchange, new AwsError(e.status(), e.code(), e.getMessage()),
+                        ErrorResponder.withoutQuotedValues(e.getMessage()));
+            }
+        }
         if (api.protocol() == AwsProtocol.QUERY) {
             try {
                 queries.resolveTarget(call, principal);

@@ -39,6 +39,36 @@ class ApiCallDecoderTest {
     }
 
     @Test
+    void xAmzTargetRoutesToAJsonServiceAndOperation() {
+        io.mlgate.protocol.json.JsonService kms = new io.mlgate.protocol.json.JsonService() {
+            public io.mlgate.protocol.json.JsonApi api() { return io.mlgate.protocol.json.JsonApi.KMS; }
+            public java.util.Set<String> operations() { return java.util.Set.of("Encrypt"); }
+            public io.mlgate.protocol.json.JsonTarget target(String op, tools.jackson.databind.JsonNode body,
+                                                             String account, io.mlgate.iam.eval.PrincipalContext c) {
+                return null;
+            }
+            public tools.jackson.databind.JsonNode invoke(String op, tools.jackson.databind.JsonNode body,
+                                                          io.mlgate.iam.eval.PrincipalContext c,
+                                                          io.mlgate.iam.eval.RequestContext ctx) {
+                return null;
+            }
+        };
+        ApiCallDecoder withKms = new ApiCallDecoder("us-east-1", "123456789012", 1024, 1024,
+                new io.mlgate.protocol.json.JsonRouter(java.util.List.of(kms)));
+        ApiCall call = withKms.decode(MockServerHttpRequest.post("/").header("X-Amz-Target", "TrentService.Encrypt")
+                .header("Content-Type", "application/x-amz-json-1.1").build());
+        assertThat(call).isNotNull();
+        assertThat(call.protocol()).isEqualTo(AwsProtocol.JSON_1_1);
+        assertThat(call.signingService()).isEqualTo("kms");
+        assertThat(call.operation()).isEqualTo("Encrypt");
+        assertThat(call.eventSource()).isEqualTo("kms.amazonaws.com");
+        assertThat(withKms.decode(MockServerHttpRequest.post("/").header("X-Amz-Target", "TrentService.Nope").build()))
+                .isNull();
+        assertThat(withKms.decode(MockServerHttpRequest.get("/").header("X-Amz-Target", "TrentService.Encrypt")
+                .build())).isNull();
+    }
+
+    @Test
     void postToTheRootWithoutATargetIsAQueryCallReadFromItsBody() {
         ApiCall call = decoder.decode(MockServerHttpRequest.post("/")
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").build());
