@@ -176,7 +176,8 @@ public final class KmsService implements JsonService {
         for (String member : AUDITED_MEMBERS) {
             JsonNode n = body.get(member);
             if (n != null && !n.isNull()) {
-                params.put(KmsRequest.camel(member), plain(n));
+                params.put(KmsRequest.camel(member), member.endsWith("EncryptionContext") && n.isObject()
+                        ? plainMap(n) : plain(n));
             }
         }
         return new JsonTarget(action, resource, "AWS::KMS::Key", READ_ONLY.contains(operation), params);
