@@ -27,6 +27,8 @@ import io.mlgate.sts.oidc.WebIdentityTokenValidator;
 import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.kms.EnvelopeCipher;
+import io.mlgate.kms.api.KmsKeyStore;
+import io.mlgate.kms.api.KmsService;
 import io.mlgate.kms.Keystore;
 import io.mlgate.kms.RootKey;
 import io.mlgate.runtime.EndpointRegistry;
@@ -232,6 +234,19 @@ public class CoreConfiguration {
                                   JsonCallResolver jsons) {
         return new ApiCallDecoder(properties.region(), account.id(), properties.maxInvokeBody(),
                 queries.maxBodyBytes(), jsons.router());
+    }
+
+    // ---- KMS ----
+
+    @Bean
+    KmsKeyStore kmsKeyStore(GatewayProperties properties, RootKey rootKey) throws IOException {
+        return KmsKeyStore.open(properties.keysDir(), rootKey);
+    }
+
+    /** The KMS API (TrentService.*): key policies, grants and IAM decided together inside the service. */
+    @Bean
+    KmsService kmsService(KmsKeyStore store, PolicyEvaluator evaluator, Clock clock, GatewayProperties properties) {
+        return new KmsService(store, evaluator, clock, properties.region());
     }
 
     /** The JSON 1.1 services (KMS, ...), routed by {@code X-Amz-Target}. */
