@@ -126,7 +126,7 @@ class RootKeyTest {
     void saltFileWithHostileParametersIsRefused() throws Exception {
         RootKey.fromPassphrase("pw".toCharArray(), dir);
         Path saltFile = dir.resolve(RootKey.SALT_FILE);
-        String json = Files.readString(saltFile).replace("32768", "1073741824");
+        String json = Files.readString(saltFile).replace("65536", "1073741824");
         Files.writeString(saltFile, json);
         assertThatThrownBy(() -> RootKey.fromPassphrase("pw".toCharArray(), dir))
                 .isInstanceOf(KeyCustodyException.class).hasMessageContaining("out-of-range");
