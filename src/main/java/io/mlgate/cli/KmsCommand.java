@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import io.mlgate.credentials.AccessKeyStore;
 import io.mlgate.kms.AssociatedData;
+import io.mlgate.kms.api.KmsKeyStore;
 import io.mlgate.kms.KeyArn;
 import io.mlgate.kms.KeyCustodyException;
 import io.mlgate.kms.KeyState;
@@ -83,6 +84,13 @@ final class KmsCommand implements Runnable {
                     for (JsonNode k : doc.path("keys")) {
                         sink.sealedField((ObjectNode) k, "material",
                                 ("mlgate/sts/token-key/v1/" + k.path("id").asInt(0)).getBytes(StandardCharsets.US_ASCII));
+                    }
+                }),
+                SealedJsonFile.of(KmsKeyStore.FILE, (doc, sink) -> {
+                    for (JsonNode entry : doc.path("keys")) {
+                        JsonNode metadata = entry.path("metadata");
+                        sink.sealedField((ObjectNode) entry, "sealed",
+                                KmsKeyStore.associatedData(metadata.path("keyId").asString(""), metadata));
                     }
                 }),
                 SealedJsonFile.of(VirtualMfaDevices.FILE, (doc, sink) -> {

@@ -31,6 +31,7 @@ import io.mlgate.kms.api.KmsKeyStore;
 import io.mlgate.kms.api.KmsService;
 import io.mlgate.kms.Keystore;
 import io.mlgate.kms.RootKey;
+import io.mlgate.kms.root.RootKeySettings;
 import io.mlgate.runtime.EndpointRegistry;
 import io.mlgate.runtime.InferenceService;
 import io.mlgate.protocol.json.JsonRouter;
@@ -56,9 +57,6 @@ import java.util.Set;
 @Configuration(proxyBeanMethods = false)
 public class CoreConfiguration {
 
-    /** Environment variable that switches the root key from keys/root.key to a passphrase-derived key. */
-    public static final String ROOT_PASSPHRASE_ENV = "MLGATE_ROOT_PASSPHRASE";
-
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -69,13 +67,14 @@ public class CoreConfiguration {
         return new RequestTime(clock);
     }
 
+    /**
+     * The root of trust, from the protector the MLGATE_ROOT_* environment selects (docs/key-custody.md): a key file
+     * (the zero-configuration demo), an Argon2id passphrase, or a PKCS#11 token; an interrupted
+     * {@code kms rotate-root} is finished (or discarded) first.
+     */
     @Bean
     RootKey rootKey(GatewayProperties properties) throws IOException {
-        String passphrase = System.getenv(ROOT_PASSPHRASE_ENV);
-        if (passphrase != null && !passphrase.isEmpty()) {
-            return RootKey.fromPassphrase(passphrase.toCharArray(), properties.keysDir());
-        }
-        return RootKey.loadOrCreate(properties.keysDir());
+        return RootKey.unlock(RootKeySettings.fromEnvironment(System::getenv), properties.keysDir());
     }
 
     @Bean

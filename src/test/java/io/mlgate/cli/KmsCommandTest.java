@@ -34,6 +34,8 @@ class KmsCommandTest extends ConsoleCapture {
     IssuedAccessKey accessKey;
     List<Integer> tokenKeyIds;
 
+    private String kmsKeyId;
+
     @BeforeEach
     void populate() throws Exception {
         keys = temp.resolve("keys");
@@ -45,6 +47,21 @@ class KmsCommandTest extends ConsoleCapture {
         tokenKeyIds = SessionTokenKeys.loadOrCreate(keys, root, Clock.systemUTC(), SessionTokenKeys.DEFAULT_ROTATION)
                 .keyIds();
         VirtualMfaDevices.open(keys, root, Clock.systemUTC(), "mlgate").create("123456789012", "/", "phone");
+        // a KMS key (keys/kms-keys.json), created through the KMS service as an administrator would
+        String admin = "arn:aws:iam::123456789012:user/admin";
+        io.mlgate.iam.eval.PrincipalContext caller = io.mlgate.iam.eval.PrincipalContext
+                .builder(admin, "123456789012", io.mlgate.iam.eval.PrincipalType.USER)
+                .identityPolicy(io.mlgate.iam.policy.IdentityPolicy.inline("admin", admin,
+                        io.mlgate.iam.policy.PolicyParser.parse("{\"Version\":\"2012-10-17\",\"Statement\":"
+                                + "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}", "admin")))
+                .build();
+        io.mlgate.kms.api.KmsService kms = new io.mlgate.kms.api.KmsService(
+                io.mlgate.kms.api.KmsKeyStore.open(keys, root), new io.mlgate.iam.eval.PolicyEvaluator(),
+                Clock.systemUTC(), "us-east-1");
+        var created = kms.invoke("CreateKey", io.mlgate.protocol.json.JsonBodies.read(
+                "{\"Description\":\"kms key\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), caller,
+                io.mlgate.iam.eval.RequestContext.builder().build());
+        kmsKeyId = created.path("KeyMetadata").path("KeyId").asString();
         passphrase = temp.resolve("new-passphrase");
         Files.writeString(passphrase, "a long new root passphrase\n");
     }
@@ -57,7 +74,7 @@ class KmsCommandTest extends ConsoleCapture {
     @Test
     void rotateRootReSealsEveryFileAndEveryStoreOpensUnderTheNewRoot() throws Exception {
         assertThat(rotateToPassphrase()).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("in 4 files").contains("passphrase protector");
+        assertThat(out.toString()).contains("in 5 files").contains("passphrase protector");
 
         assertThat(keys.resolve(RootKey.KEY_FILE)).doesNotExist();
         assertThat(keys.resolve(RootRotation.STAGING)).doesNotExist();
@@ -76,7 +93,9 @@ class KmsCommandTest extends ConsoleCapture {
         for (SealedFile file : KmsCommand.sealedFiles()) {
             opened += file.verify(Files.readAllBytes(keys.resolve(file.name())), root);
         }
-        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1);
+        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1);
+        assertThat(io.mlgate.kms.api.KmsKeyStore.open(keys, root).size()).isEqualTo(1);
+        assertThat(kmsKeyId).isNotEmpty();
         assertThat(out.toString() + err).doesNotContain("a long new root passphrase");
     }
 

@@ -184,7 +184,11 @@ public final class KmsKeyStore {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
     }
 
-    private static byte[] associatedData(String keyId, JsonNode metadata) {
+    /**
+     * The associated data a key entry's sealed secrets are bound to (its id and its whole metadata as stored), for
+     * tools that re-seal the file under a new root key ({@code ./mlgate kms rotate-root}).
+     */
+    public static byte[] associatedData(String keyId, JsonNode metadata) {
         return AssociatedData.of(AD_DOMAIN, keyId, new String(JSON.writeValueAsBytes(metadata), StandardCharsets.UTF_8));
     }
 
