@@ -301,6 +301,19 @@ class ModelArtifactsTest {
     }
 
     @Test
+    void withoutTheDigestCheckSegmentsAreStillAuthenticated() {
+        byte[] model = model(2 * SEGMENT + 3, 19);
+        byte[] artifact = pack(model);
+        ArtifactBinding fast = ArtifactBinding.context(CONTEXT).withoutDigestCheck();
+        assertThat(fast.checksDigest()).isFalse();
+        assertThat(ArtifactBinding.context(CONTEXT).checksDigest()).isTrue();
+        assertThat(decrypt(artifact, fast)).isEqualTo(model);
+        byte[] tampered = artifact.clone();
+        tampered[headerLength(artifact) + SEGMENT + 20] ^= 4;
+        assertThat(refusal(tampered, fast).reason()).isEqualTo(Reason.BODY_TAMPERED);
+    }
+
+    @Test
     void closingADecryptedModelWipesIt() throws Exception {
         byte[] artifact = pack(model(500, 15));
         DecryptedModel decrypted = artifacts.decrypt(new ByteArrayInputStream(artifact),
