@@ -1,0 +1,181 @@
+package io.mlgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mlgate.kms.artifact.ArtifactBinding;
+import io.mlgate.kms.artifact.DecryptedModel;
+import io.mlgate.kms.artifact.InMemoryDataKeys;
+import io.mlgate.kms.artifact.ModelArtifacts;
+import picocli.CommandLine;
+
+class ModelCommandTest extends ConsoleCapture {
+
+    static final byte[] MARKER = "PLAINTEXT-MODEL-MARKER-7f3a9c1e5b2d".getBytes(StandardCharsets.US_ASCII);
+
+    @TempDir
+    Path input;
+    @TempDir
+    Path output;
+
+    InMemoryDataKeys kms;
+    String keyArn;
+
+    @BeforeEach
+    void setUp() {
+        kms = new InMemoryDataKeys();
+        keyArn = kms.createKey("models");
+    }
+
+    int model(String... args) {
+        return new CommandLine(new ModelCommand(home -> kms)).execute(args);
+    }
+
+    String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    Path modelFile(int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(1).nextBytes(bytes);
+        for (int at = 0; at + MARKER.length <= size; at += 100_000) {
+            System.arraycopy(MARKER, 0, bytes, at, MARKER.length);
+        }
+        Path file = input.resolve("iris.onnx");
+        Files.write(file, bytes);
+        return file;
+    }
+
+    @Test
+    void packagesInspectsAndRewraps() throws Exception {
+        Path in = modelFile(300_000);
+        Path artifact = output.resolve("iris.mlga");
+        assertThat(model("package", "--in", in.toString(), "--key", "alias/models", "--context", "mlgate:model=iris",
+                "--context", "aws:account=111122223333", "--out", artifact.toString())).as(stderr()).isZero();
+        assertThat(stdout()).contains("packaged").contains(keyArn);
+
+        out.reset();
+        assertThat(model("inspect", artifact.toString())).isZero();
+        assertThat(stdout()).contains("\"keyId\" : \"" + keyArn + "\"").contains("\"mlgate:model\" : \"iris\"")
+                .contains("\"name\" : \"iris\"").contains("\"plaintextSize\" : 300000")
+                .contains("\"segmentSize\" : 16384").contains("\"authenticated\" : false");
+
+        String newArn = kms.createKey("rotated");
+        Path rewrapped = output.resolve("iris-rotated.mlga");
+        assertThat(model("rewrap", artifact.toString(), "--key", "alias/rotated", "--out", rewrapped.toString()))
+                .as(stderr()).isZero();
+        ModelArtifacts artifacts = new ModelArtifacts(kms);
+        try (InputStream a = Files.newInputStream(rewrapped); DecryptedModel decrypted = artifacts.decrypt(a,
+                ArtifactBinding.context(Map.of("mlgate:model", "iris", "aws:account", "111122223333"))
+                        .withKey("alias/rotated"), 1 << 20)) {
+            assertThat(decrypted.bytes()).isEqualTo(Files.readAllBytes(in));
+            assertThat(decrypted.header().keyId()).isEqualTo(newArn);
+        }
+        assertThat(Files.size(rewrapped) - Files.size(artifact)).isEqualTo(0);
+    }
+
+    @Test
+    void inspectOfATamperedOrForeignFileIsRefused() throws Exception {
+        Path notAnArtifact = output.resolve("x.mlga");
+        Files.writeString(notAnArtifact, "hello, world");
+        assertThat(run("model", "inspect", notAnArtifact.toString())).isEqualTo(ModelCommand.REFUSED);
+        assertThat(stderr()).contains("HEADER_TAMPERED").contains("bad magic");
+    }
+
+    @Test
+    void aDisabledKeyIsReportedWithTheKmsCode() throws Exception {
+        kms.disable(keyArn);
+        assertThat(model("package", "--in", modelFile(10).toString(), "--key", "alias/models", "--out",
+                output.resolve("a.mlga").toString())).isEqualTo(ModelCommand.REFUSED);
+        assertThat(stderr()).contains("KEY_UNAVAILABLE, DisabledException").contains("is disabled");
+        assertThat(output.resolve("a.mlga")).doesNotExist();
+        try (Stream<Path> files = Files.list(output)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void theStandaloneCommandLineSaysNoKeyServiceIsConnected() throws Exception {
+        assertThat(run("model", "package", "--in", modelFile(10).toString(), "--key", "alias/models", "--out",
+                output.resolve("a.mlga").toString())).isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("no key service is connected");
+    }
+
+    @Test
+    void noPlaintextReachesTheDiskWhilePackagingOrLoading() throws Exception {
+        Path in = modelFile(1_000_000);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        FileTime start = FileTime.fromMillis(System.currentTimeMillis() - 2_000);
+        List<Path> watched = List.of(tmp, output);
+        assertThat(filesWithMarker(watched, start, in)).isEmpty();
+
+        Path artifact = output.resolve("iris.mlga");
+        assertThat(model("package", "--in", in.toString(), "--key", "alias/models", "--context", "m=iris", "--out",
+                artifact.toString())).as(stderr()).isZero();
+        List<Path> afterPackaging = filesWithMarker(watched, start, in);
+
+        try (InputStream a = Files.newInputStream(artifact); DecryptedModel decrypted = new ModelArtifacts(kms)
+                .decrypt(a, ArtifactBinding.context(Map.of("m", "iris")), 1 << 21)) {
+            assertThat(indexOf(decrypted.bytes(), MARKER)).isZero();
+            List<Path> whileLoaded = filesWithMarker(watched, start, in);
+            assertThat(whileLoaded).isEmpty();
+        }
+        assertThat(afterPackaging).isEmpty();
+        assertThat(filesWithMarker(watched, start, in)).isEmpty();
+        // the scan itself finds the marker where it is: in the plaintext model file
+        assertThat(filesWithMarker(List.of(input), start, null)).containsExactly(in);
+    }
+
+    /** Files under {@code roots} changed since {@code since} (except {@code ignore}) that contain the marker. */
+    static List<Path> filesWithMarker(List<Path> roots, FileTime since, Path ignore) throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (Path root : roots) {
+            try (Stream<Path> files = Files.walk(root, 4, new FileVisitOption[0])) {
+                files.forEach(f -> {
+                    try {
+                        if (Files.isRegularFile(f) && Files.isReadable(f) && !f.equals(ignore)
+                                && Files.getLastModifiedTime(f).compareTo(since) >= 0 && Files.size(f) < (64 << 20)
+                                && indexOf(Files.readAllBytes(f), MARKER) >= 0) {
+                            found.add(f);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // files of other processes may vanish or be unreadable while scanning
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                // a directory of another process vanished mid-walk
+            }
+        }
+        return found;
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+}
