@@ -1,5 +1,20 @@
 package io.mlgate.cli;
 
+import io.mlgate.iam.config.Account;
+import io.mlgate.iam.config.IamConfiguration;
+import io.mlgate.iam.eval.PolicyEvaluator;
+import io.mlgate.iam.eval.PrincipalContext;
+import io.mlgate.iam.eval.PrincipalType;
+import io.mlgate.iam.eval.RequestContext;
+import io.mlgate.iam.json.ConfigurationException;
+import io.mlgate.iam.validate.ValidatedConfiguration;
+import io.mlgate.kms.RootKey;
+import io.mlgate.kms.api.KmsDataKeys;
+import io.mlgate.kms.api.KmsKeyStore;
+import io.mlgate.kms.api.KmsService;
+import io.mlgate.kms.root.RootKeySettings;
+import java.io.IOException;
+import java.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,8 +78,24 @@ public final class ModelCommand implements Runnable {
      * @throws IllegalStateException if no key service is available to the command line
      */
     static DataKeys dataKeys(Path home) {
-        throw new IllegalStateException("no key service is connected to the mlgate command line yet (the local KMS "
-                + "core under " + home.toAbsolutePath().normalize() + " is not wired into 'mlgate model')");
+        // the operator's command line acts as the hosting account's root on the local key service: the key policy
+        // still decides (AWS's default policy allows the root; a policy that leaves the root out refuses)
+        try {
+            Path keys = home.resolve("keys");
+            RootKey root = RootKey.unlock(RootKeySettings.fromEnvironment(System::getenv), keys);
+            IamConfiguration iam = ValidatedConfiguration.load(home.resolve("policies")).configuration();
+            String account = iam.accounts().stream().map(Account::id).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("policies/accounts.json names no account"));
+            String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+            KmsService kms = new KmsService(KmsKeyStore.open(keys, root), new PolicyEvaluator(), Clock.systemUTC(),
+                    region);
+            PrincipalContext rootPrincipal = PrincipalContext.builder("arn:aws:iam::" + account + ":root", account,
+                    PrincipalType.ACCOUNT).build();
+            return new KmsDataKeys(kms, rootPrincipal, RequestContext.builder().build());
+        } catch (IOException | ConfigurationException e) {
+            throw new IllegalStateException("cannot open the key service under " + home.toAbsolutePath().normalize()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

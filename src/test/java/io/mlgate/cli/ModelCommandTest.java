@@ -111,10 +111,56 @@ class ModelCommandTest extends ConsoleCapture {
     }
 
     @Test
-    void theStandaloneCommandLineSaysNoKeyServiceIsConnected() throws Exception {
-        assertThat(run("model", "package", "--in", modelFile(10).toString(), "--key", "alias/models", "--out",
-                output.resolve("a.mlga").toString())).isEqualTo(ModelCommand.FAILED);
-        assertThat(stderr()).contains("no key service is connected");
+    void theStandaloneCommandLineUsesTheLocalKeyServiceUnderItsKeyPolicy() throws Exception {
+        // a home with the demo policies and one KMS key with an alias, made through the KMS service
+        Path home = output.resolve("home");
+        Files.createDirectories(home);
+        copyTree(Path.of("policies"), home.resolve("policies"));
+        io.mlgate.kms.RootKey root = io.mlgate.kms.RootKey.loadOrCreate(home.resolve("keys"));
+        io.mlgate.kms.api.KmsService service = new io.mlgate.kms.api.KmsService(
+                io.mlgate.kms.api.KmsKeyStore.open(home.resolve("keys"), root),
+                new io.mlgate.iam.eval.PolicyEvaluator(), java.time.Clock.systemUTC(), "us-east-1");
+        io.mlgate.iam.eval.PrincipalContext account = io.mlgate.iam.eval.PrincipalContext.builder(
+                "arn:aws:iam::123456789012:root", "123456789012", io.mlgate.iam.eval.PrincipalType.ACCOUNT).build();
+        io.mlgate.iam.eval.RequestContext none = io.mlgate.iam.eval.RequestContext.builder().build();
+        String keyId = service.invoke("CreateKey", io.mlgate.protocol.json.JsonBodies.read(new byte[0]), account, none)
+                .path("KeyMetadata").path("KeyId").asString();
+        service.invoke("CreateAlias", io.mlgate.protocol.json.JsonBodies.read(("{\"AliasName\":\"alias/cli-models\","
+                + "\"TargetKeyId\":\"" + keyId + "\"}").getBytes(StandardCharsets.UTF_8)), account, none);
+
+        Path artifact = output.resolve("real.mlga");
+        assertThat(run("model", "package", "--home", home.toString(), "--in", modelFile(40_000).toString(),
+                "--key", "alias/cli-models", "--context", "model=iris", "--out", artifact.toString()))
+                .as(stderr()).isZero();
+        assertThat(run("model", "inspect", artifact.toString())).isZero();
+        try (var in = Files.newInputStream(artifact);
+             var model = new io.mlgate.kms.artifact.ModelArtifacts(ModelCommand.dataKeys(home)).decrypt(in,
+                     io.mlgate.kms.artifact.ArtifactBinding.context(java.util.Map.of("model", "iris")), 1 << 20)) {
+            assertThat(model.bytes()).isEqualTo(Files.readAllBytes(input.resolve("iris.onnx")));
+        }
+        // disabling the key cuts the artifact off (crypto-shredding), with the KMS code
+        service.invoke("DisableKey", io.mlgate.protocol.json.JsonBodies.read(("{\"KeyId\":\"" + keyId + "\"}")
+                .getBytes(StandardCharsets.UTF_8)), account, none);
+        try (var in = Files.newInputStream(artifact)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.mlgate.kms.artifact.ModelArtifacts(
+                    ModelCommand.dataKeys(home)).decrypt(in, io.mlgate.kms.artifact.ArtifactBinding.context(
+                    java.util.Map.of("model", "iris")), 1 << 20))
+                    .isInstanceOf(io.mlgate.kms.artifact.ArtifactException.class)
+                    .hasMessageContaining("DisabledException");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     @Test
