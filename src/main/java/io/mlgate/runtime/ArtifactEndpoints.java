@@ -66,7 +66,7 @@ public final class ArtifactEndpoints implements AutoCloseable {
         try {
             load(endpoint);
         } catch (ArtifactException e) {
-            Optional<String> code = e.keyServiceErrorCode();
+            Optional<String> code = keyRefusal(e);
             if (code.isEmpty()) {
                 endpoints.remove(endpoint.name());
                 throw e;
@@ -101,11 +101,8 @@ public final class ArtifactEndpoints implements AutoCloseable {
             try (InputStream in = store.open(endpoint.modelName())) {
                 artifacts.checkDataKey(in, binding(endpoint));
             } catch (ArtifactException e) {
-                if (e.keyServiceErrorCode().isEmpty()) {
-                    throw e;
-                }
-                goDown(endpoint, new EndpointUnavailableException(endpoint.name(), keyOf(endpoint),
-                        e.keyServiceErrorCode().get()));
+                String code = keyRefusal(e).orElseThrow(() -> e);
+                goDown(endpoint, new EndpointUnavailableException(endpoint.name(), keyOf(endpoint), code));
             }
             return;
         }
@@ -113,10 +110,7 @@ public final class ArtifactEndpoints implements AutoCloseable {
             String keyArn = load(endpoint);
             events.restored(endpoint, keyArn);
         } catch (ArtifactException e) {
-            if (e.keyServiceErrorCode().isEmpty()) {
-                throw e;
-            }
-            String code = e.keyServiceErrorCode().get();
+            String code = keyRefusal(e).orElseThrow(() -> e);
             if (!code.equals(down.get().keyServiceErrorCode())) {
                 // still down, for another reason (e.g. disabled, then scheduled for deletion): no new transition
                 registry.markUnavailable(new EndpointUnavailableException(endpoint.name(), keyOf(endpoint), code))
@@ -161,6 +155,18 @@ public final class ArtifactEndpoints implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return "(unreadable artifact " + store.file(endpoint.modelName()).getFileName() + ")";
         }
+    }
+
+    /**
+     * The KMS code when the failure is the key service refusing the key itself (disabled, pending deletion, deleted,
+     * access denied); empty for a modified artifact, a wrong context or a blob under another key.
+     */
+    static Optional<String> keyRefusal(ArtifactException e) {
+        return switch (e.reason()) {
+            case KEY_UNAVAILABLE -> e.keyServiceErrorCode();
+            case WRONG_KEY -> e.keyServiceErrorCode().filter("NotFoundException"::equals);
+            default -> Optional.empty();
+        };
     }
 
     private static ArtifactBinding binding(ArtifactEndpoint endpoint) {
