@@ -26,7 +26,6 @@ import io.mlgate.sts.mfa.VirtualMfaDevices;
 import io.mlgate.sts.oidc.WebIdentityTokenValidator;
 import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
-import io.mlgate.kms.EnvelopeCipher;
 import io.mlgate.kms.api.KmsKeyStore;
 import io.mlgate.kms.api.KmsService;
 import io.mlgate.kms.Keystore;
@@ -198,19 +197,17 @@ public class CoreConfiguration {
     }
 
     @Bean
-    EnvelopeCipher envelopeCipher(Keystore keystore) {
-        return new EnvelopeCipher(keystore);
+    ModelStore modelStore(GatewayProperties properties) throws IOException {
+        return new ModelStore(properties.dataDir());
     }
 
-    @Bean
-    ModelStore modelStore(GatewayProperties properties, EnvelopeCipher cipher) throws IOException {
-        return new ModelStore(properties.dataDir(), cipher);
-    }
-
+    /** The demo endpoint, loaded through KMS Decrypt as its execution role; model keys re-checked on a daemon thread. */
     @Bean(destroyMethod = "closeAll")
-    EndpointCatalog endpointCatalog(ModelStore store, Keystore keystore, HostingAccount account,
-                                    GatewayProperties properties) throws IOException {
-        return EndpointCatalog.withDemoEndpoints(store, keystore, account.id(), properties.region());
+    EndpointCatalog endpointCatalog(ModelStore store, KmsService kms, PrincipalDirectory principals, AuditLog audit,
+                                    Clock clock, HostingAccount account, GatewayProperties properties)
+            throws IOException {
+        return EndpointCatalog.withDemoEndpoints(store, kms, principals::configuration, audit, clock, account.id(),
+                properties.region(), properties.keyRecheckInterval());
     }
 
     @Bean

@@ -25,6 +25,8 @@ import java.time.Duration;
  *                   (models run inline on the Netty event loop: no thread hand-off; only for models of microseconds)
  * @param policiesReloadInterval how often policies/ is checked for changes (0 = never; default 2 s)
  * @param demo           create the demo access keys and credentials file on start
+ * @param keyRecheckInterval how often each endpoint's model key is re-checked through KMS as its execution role
+ *                   (crypto-shredding: a refused key stops the endpoint; 0 = never; default 60 s)
  * @param bearerRoleArn  when set, InvokeEndpoint also accepts {@code Authorization: Bearer <OIDC ID token>} for
  *                       this role, under its web-identity trust policy (off by default; for non-AWS clients)
  */
@@ -45,7 +47,8 @@ public record GatewayProperties(
         String inferenceScheduler,
         Duration policiesReloadInterval,
         Boolean demo,
-        String bearerRoleArn) {
+        String bearerRoleArn,
+        Duration keyRecheckInterval) {
 
     public GatewayProperties {
         home = home == null ? Path.of(".") : home;
@@ -64,6 +67,7 @@ public record GatewayProperties(
         inferenceScheduler = inferenceScheduler == null || inferenceScheduler.isBlank() ? "dedicated" : inferenceScheduler;
         policiesReloadInterval = policiesReloadInterval == null ? Duration.ofSeconds(2) : policiesReloadInterval;
         demo = demo == null || demo;
+        keyRecheckInterval = keyRecheckInterval == null ? Duration.ofSeconds(60) : keyRecheckInterval;
         bearerRoleArn = bearerRoleArn == null || bearerRoleArn.isBlank() ? null : bearerRoleArn.strip();
     }
 

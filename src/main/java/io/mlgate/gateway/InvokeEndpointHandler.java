@@ -1,6 +1,7 @@
 package io.mlgate.gateway;
 
 import io.mlgate.runtime.EndpointNotFoundException;
+import io.mlgate.runtime.EndpointUnavailableException;
 import io.mlgate.runtime.InferenceService;
 import io.mlgate.runtime.InvalidInputException;
 import io.mlgate.runtime.InvocationResult;
@@ -15,7 +16,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * SageMaker Runtime's InvokeEndpoint ({@code POST /endpoints/{name}/invocations}, rest-json): runs the model on the
  * inference scheduler (never on the event loop) with the body the authentication step already buffered and
- * hashed, and answers with the model's output and the {@code x-Amzn-Invoked-Production-Variant} header.
+ * hashed, and answers with the model's output and the {@code x-Amzn-Invoked-Production-Variant} header. An endpoint
+ * whose model key KMS refuses answers HTTP 400 with a KMS-derived code ({@link #keyErrorCode}).
  */
 public final class InvokeEndpointHandler {
 
@@ -40,6 +42,9 @@ public final class InvokeEndpointHandler {
                 .flatMap(result -> respond(exchange, call, result))
                 .onErrorResume(EndpointNotFoundException.class, e ->
                         ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage())))
+                .onErrorResume(EndpointUnavailableException.class, e ->
+                        ErrorResponder.write(exchange, new AwsError(400, keyErrorCode(e.keyServiceErrorCode()),
+                                e.getMessage())))
                 .onErrorResume(InvalidInputException.class, e ->
                         ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage()),
                                 ErrorResponder.withoutQuotedValues(e.getMessage())))
@@ -47,6 +52,21 @@ public final class InvokeEndpointHandler {
                         ErrorResponder.write(exchange, new AwsError(424, "ModelError",
                                 "Received server error (500) from primary with message \"" + e.getMessage() + "\"."),
                                 "Received server error (500) from primary; the model's message is withheld from the audit log."));
+    }
+
+    /**
+     * The error code of a call to an endpoint whose model key is refused, named as AWS Lambda names the same
+     * condition: {@code KMSDisabledException}, {@code KMSInvalidStateException} (pending deletion),
+     * {@code KMSNotFoundException}, {@code KMSAccessDeniedException}; any other KMS refusal is
+     * {@code KMSInvalidStateException}.
+     */
+    static String keyErrorCode(String kmsCode) {
+        return switch (kmsCode) {
+            case "DisabledException" -> "KMSDisabledException";
+            case "NotFoundException" -> "KMSNotFoundException";
+            case "AccessDeniedException" -> "KMSAccessDeniedException";
+            default -> "KMSInvalidStateException";
+        };
     }
 
     private static Mono<Void> respond(ServerWebExchange exchange, GatewayCall call, InvocationResult result) {

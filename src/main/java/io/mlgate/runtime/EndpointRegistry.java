@@ -16,6 +16,7 @@ public final class EndpointRegistry {
 
     private final String accountId;
     private final ConcurrentMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, EndpointUnavailableException> unavailable = new ConcurrentHashMap<>();
 
     public EndpointRegistry(String accountId) {
         if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
@@ -40,7 +41,24 @@ public final class EndpointRegistry {
             throw new IllegalArgumentException("endpoint " + endpoint.name() + " belongs to account "
                     + endpoint.accountId() + ", not " + accountId);
         }
-        return Optional.ofNullable(endpoints.put(endpoint.name(), endpoint));
+        Optional<Endpoint> previous = Optional.ofNullable(endpoints.put(endpoint.name(), endpoint));
+        unavailable.remove(endpoint.name());
+        return previous;
+    }
+
+    /**
+     * Takes the endpoint {@code reason.endpointName()} out of service: calls to it fail with {@code reason} until an
+     * endpoint of that name is registered again. Returns the endpoint it removed, for the caller to close.
+     */
+    public Optional<Endpoint> markUnavailable(EndpointUnavailableException reason) {
+        Objects.requireNonNull(reason, "reason");
+        unavailable.put(reason.endpointName(), reason);
+        return Optional.ofNullable(endpoints.remove(reason.endpointName()));
+    }
+
+    /** Why the endpoint of that name is out of service, if it is. */
+    public Optional<EndpointUnavailableException> unavailability(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(unavailable.get(name));
     }
 
     /** The endpoint of that name, if registered. */
@@ -52,18 +70,27 @@ public final class EndpointRegistry {
      * The endpoint of that name.
      *
      * @throws EndpointNotFoundException if there is none
+     * @throws EndpointUnavailableException if it is out of service because its model key is refused
      */
     public Endpoint require(String name) {
         Endpoint endpoint = name == null ? null : endpoints.get(name);
         if (endpoint == null) {
+            EndpointUnavailableException reason = name == null ? null : unavailable.get(name);
+            if (reason != null) {
+                throw reason.copy();
+            }
             throw new EndpointNotFoundException(name, accountId);
         }
         return endpoint;
     }
 
-    /** Removes and returns the endpoint of that name. */
+    /** Removes and returns the endpoint of that name (and forgets why it was out of service, if it was). */
     public Optional<Endpoint> remove(String name) {
-        return name == null ? Optional.empty() : Optional.ofNullable(endpoints.remove(name));
+        if (name == null) {
+            return Optional.empty();
+        }
+        unavailable.remove(name);
+        return Optional.ofNullable(endpoints.remove(name));
     }
 
     /** Names of the registered endpoints, sorted. */

@@ -24,6 +24,7 @@ public final class InferenceService {
      * @param targetVariant a variant name to route to ({@code X-Amzn-SageMaker-Target-Variant}), or {@code null} to
      *                      choose by weight
      * @throws EndpointNotFoundException if the account has no such endpoint
+     * @throws EndpointUnavailableException if the endpoint is out of service because its model key is refused
      * @throws InvalidInputException     if the body, content type, Accept or target variant is not acceptable
      * @throws ModelInvocationException  if the model fails or returns something it should not
      */
@@ -42,7 +43,17 @@ public final class InferenceService {
         OnnxModel model = variant.model();
         float[][] rows = InvocationInput.parse(body, contentType, model.featureCount());
         long start = System.nanoTime();
-        ClassificationResult[] results = model.predict(rows);
+        ClassificationResult[] results;
+        try {
+            results = model.predict(rows);
+        } catch (ModelInvocationException e) {
+            // the model may have been unloaded under this call because its key was just refused
+            EndpointUnavailableException down = registry.unavailability(endpointName).orElse(null);
+            if (down != null) {
+                throw down.copy();
+            }
+            throw e;
+        }
         long latency = System.nanoTime() - start;
         return new InvocationResult(InvocationOutput.toJson(results), responseType, variant.name(), latency);
     }

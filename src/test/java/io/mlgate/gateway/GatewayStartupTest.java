@@ -1,6 +1,6 @@
 package io.mlgate.gateway;
 
-import io.mlgate.kms.ArtifactIntegrityException;
+import io.mlgate.kms.artifact.ArtifactException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -40,7 +40,8 @@ class GatewayStartupTest {
     @Test
     void restartKeepsKeysAndCredentialsAndNoPlaintextModelIsOnDisk() throws Exception {
         List<String> kept = List.of("keys/dev-ca.pem", "keys/server.pem", "keys/server-key.pem", "keys/root.key",
-                "keys/keystore.json", "keys/access-keys.json", "keys/demo-credentials", "data/models/iris.onnx.mlga");
+                "keys/kms-keys.json", "keys/access-keys.json", "keys/demo-credentials",
+                "data/models/iris.mlga");
         try (ConfigurableApplicationContext first = start(repoPolicies())) {
             assertThat(first.isRunning()).isTrue();
         }
@@ -69,12 +70,12 @@ class GatewayStartupTest {
         try (ConfigurableApplicationContext first = start(repoPolicies())) {
             assertThat(first.isRunning()).isTrue();
         }
-        Path artifact = home.resolve("data/models/iris.onnx.mlga");
+        Path artifact = home.resolve("data/models/iris.mlga");
         byte[] bytes = Files.readAllBytes(artifact);
         bytes[bytes.length - 40] ^= 0x01;
         Files.write(artifact, bytes);
         assertThatThrownBy(() -> start(repoPolicies()).close())
-                .hasRootCauseInstanceOf(ArtifactIntegrityException.class)
+                .hasRootCauseInstanceOf(ArtifactException.class)
                 .rootCause().hasMessageContaining("failed authentication");
     }
 

@@ -72,7 +72,7 @@ public final class ArtifactReader {
         }
     }
 
-    private DecryptedDataKey unwrap(ArtifactBinding binding) {
+    DecryptedDataKey unwrap(ArtifactBinding binding) {
         DecryptedDataKey dataKey;
         try {
             dataKey = dataKeys.decrypt(header.wrappedDataKey(), binding.encryptionContext(), binding.keyId());

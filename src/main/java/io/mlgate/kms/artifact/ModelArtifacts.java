@@ -164,6 +164,23 @@ public final class ModelArtifacts {
     }
 
     /**
+     * Checks that the key service still releases the data key of the artifact in {@code in} under {@code binding},
+     * reading only the header: KMS Decrypt of the wrapped data key, which is wiped at once; the body is not read.
+     * Use it to re-check a loaded model's key cheaply (crypto-shredding).
+     *
+     * @return the ARN of the key that opened the data key (equal to the header's key id)
+     * @throws ArtifactException {@link Reason#KEY_UNAVAILABLE} or {@link Reason#WRONG_KEY} (with the key service's
+     *         code) if the key can no longer be used, or a header reason if the header is malformed or not as wrapped
+     */
+    public String checkDataKey(InputStream in, ArtifactBinding binding) throws IOException {
+        Objects.requireNonNull(binding, "binding");
+        ArtifactReader reader = open(in);
+        try (DecryptedDataKey dataKey = reader.unwrap(binding)) {
+            return dataKey.keyArn();
+        }
+    }
+
+    /**
      * Re-wraps the data key of the artifact in {@code in} under {@code newKeyId} and {@code newContext} through
      * ReEncrypt, writing the new header and then the body bytes unchanged to {@code out}. The data key never
      * leaves the key service; the body and the authenticated header fields are not verified here (loading does).

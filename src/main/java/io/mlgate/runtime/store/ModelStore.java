@@ -1,7 +1,8 @@
 package io.mlgate.runtime.store;
 
-import io.mlgate.kms.AccountKey;
-import io.mlgate.kms.EnvelopeCipher;
+import io.mlgate.kms.artifact.ArtifactHeader;
+import io.mlgate.kms.artifact.ModelArtifacts;
+import io.mlgate.kms.artifact.ModelSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,22 +17,19 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * The model store under the data directory: each artifact is kept envelope-encrypted ({@link EnvelopeCipher},
- * a per-artifact data key wrapped by the account key) and bound to its name and account by the encryption context.
- * Artifacts are encrypted while streaming in and decrypted only into memory, so no plaintext model file is ever
- * written.
+ * The model store under the data directory ({@code data/models/NAME.mlga}): each model is an envelope-encrypted
+ * artifact ({@link ModelArtifacts}, docs/model-artifacts.md) whose data key is wrapped by a KMS key under an
+ * encryption context. Models are encrypted while streaming in and decrypted only into memory, so no plaintext model
+ * file is ever written.
  */
 public final class ModelStore {
 
-    static final String SUFFIX = ".onnx.mlga";
-    private static final int MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
+    static final String SUFFIX = ".mlga";
 
     private final Path dir;
-    private final EnvelopeCipher cipher;
 
-    public ModelStore(Path dataDir, EnvelopeCipher cipher) throws IOException {
+    public ModelStore(Path dataDir) throws IOException {
         this.dir = dataDir.resolve("models");
-        this.cipher = cipher;
         Files.createDirectories(dir);
     }
 
@@ -39,14 +37,21 @@ public final class ModelStore {
         return Files.isRegularFile(file(name));
     }
 
-    /** Encrypts {@code plaintext} under {@code key} into the store as {@code name}, replacing it atomically. */
-    public void put(String name, InputStream plaintext, AccountKey key) throws IOException {
+    /**
+     * Packages {@code model} into the store as {@code name} with a data key from {@code artifacts}' key service
+     * under {@code keyId} and {@code context}; the file appears atomically once complete.
+     *
+     * @return the header written
+     */
+    public ArtifactHeader put(String name, ModelSource model, ModelArtifacts artifacts, String keyId,
+                              Map<String, String> context) throws IOException {
         Path target = file(name);
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
+        ArtifactHeader header;
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = Channels.newOutputStream(channel);
-            cipher.encrypt(plaintext, out, key, context(name, key.accountId()));
+            header = artifacts.write(model, out, keyId, context, Map.of("name", name));
             out.flush();
             channel.force(true);
         } catch (IOException | RuntimeException e) {
@@ -63,16 +68,12 @@ public final class ModelStore {
         } catch (IOException ignored) {
             // platforms that cannot open directories: the file itself is already forced
         }
+        return header;
     }
 
-    /**
-     * Decrypts artifact {@code name} of {@code accountId} into memory. Throws
-     * {@link io.mlgate.kms.ArtifactIntegrityException} if it was modified, truncated, or moved to another name.
-     */
-    public byte[] load(String name, String accountId) throws IOException {
-        try (InputStream in = Files.newInputStream(file(name))) {
-            return cipher.decrypt(in, context(name, accountId), MAX_ARTIFACT_BYTES);
-        }
+    /** The artifact's bytes, from its header on; the caller closes the stream. */
+    public InputStream open(String name) throws IOException {
+        return Files.newInputStream(file(name));
     }
 
     public Path file(String name) {
@@ -80,10 +81,6 @@ public final class ModelStore {
             throw new IllegalArgumentException("invalid model name: must match [a-zA-Z0-9](-*[a-zA-Z0-9])*, 1..63");
         }
         return dir.resolve(name + SUFFIX);
-    }
-
-    private static Map<String, String> context(String name, String accountId) {
-        return Map.of("mlgate:model", name, "aws:account", accountId);
     }
 
     static boolean validName(String name) {

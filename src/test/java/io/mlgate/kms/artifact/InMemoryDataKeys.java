@@ -58,6 +58,10 @@ public final class InMemoryDataKeys implements DataKeys {
         resolve(keyId).state = State.DISABLED;
     }
 
+    public synchronized void enable(String keyId) {
+        resolve(keyId).state = State.ENABLED;
+    }
+
     public synchronized void scheduleDeletion(String keyId) {
         resolve(keyId).state = State.PENDING_DELETION;
     }

@@ -314,6 +314,26 @@ class ModelArtifactsTest {
     }
 
     @Test
+    void checkDataKeyUnwrapsOnlyTheDataKeyAndReportsAnUnusableKey() throws Exception {
+        byte[] artifact = pack(model(3 * SEGMENT, 21));
+        byte[] headerOnly = Arrays.copyOf(artifact, headerLength(artifact));
+        assertThat(artifacts.checkDataKey(new ByteArrayInputStream(headerOnly), ArtifactBinding.context(CONTEXT)))
+                .isEqualTo(keyArn);
+
+        kms.disable(keyArn);
+        ArtifactException disabled = catchThrowableOfType(ArtifactException.class, () ->
+                artifacts.checkDataKey(new ByteArrayInputStream(headerOnly), ArtifactBinding.context(CONTEXT)));
+        assertThat(disabled.reason()).isEqualTo(Reason.KEY_UNAVAILABLE);
+        assertThat(disabled.keyServiceErrorCode()).contains(KeyServiceException.DISABLED);
+
+        kms.enable(keyArn);
+        ArtifactException wrongContext = catchThrowableOfType(ArtifactException.class, () ->
+                artifacts.checkDataKey(new ByteArrayInputStream(headerOnly),
+                        ArtifactBinding.context(Map.of("mlgate:model", "other"))));
+        assertThat(wrongContext.reason()).isEqualTo(Reason.WRONG_CONTEXT);
+    }
+
+    @Test
     void closingADecryptedModelWipesIt() throws Exception {
         byte[] artifact = pack(model(500, 15));
         DecryptedModel decrypted = artifacts.decrypt(new ByteArrayInputStream(artifact),
