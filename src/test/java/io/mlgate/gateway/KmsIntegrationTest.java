@@ -183,6 +183,81 @@ class KmsIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void everyOtherOperationRoundTripsThroughTheSdk() throws Exception {
+        try (KmsClient kms = kms("demo-admin")) {
+            String keyId = kms.createKey(r -> r.description("ops")).keyMetadata().keyId();
+            String other = kms.createKey(r -> r.description("other")).keyMetadata().keyId();
+            assertThat(kms.listKeys().keys()).anySatisfy(k -> assertThat(k.keyId()).isEqualTo(keyId));
+
+            kms.createAlias(r -> r.aliasName("alias/it-ops").targetKeyId(keyId));
+            kms.updateAlias(r -> r.aliasName("alias/it-ops").targetKeyId(other));
+            assertThat(kms.describeKey(r -> r.keyId("alias/it-ops")).keyMetadata().keyId()).isEqualTo(other);
+            kms.deleteAlias(r -> r.aliasName("alias/it-ops"));
+            assertThatThrownBy(() -> kms.describeKey(r -> r.keyId("alias/it-ops")))
+                    .isInstanceOf(NotFoundException.class);
+
+            var withoutPlaintext = kms.generateDataKeyWithoutPlaintext(r -> r.keyId(keyId).keySpec(DataKeySpec.AES_128));
+            assertThat(kms.decrypt(r -> r.ciphertextBlob(withoutPlaintext.ciphertextBlob())).plaintext().asByteArray())
+                    .hasSize(16);
+            SdkBytes blob = kms.encrypt(r -> r.keyId(keyId).plaintext(SdkBytes.fromUtf8String("move me"))
+                    .encryptionContext(Map.of("a", "1"))).ciphertextBlob();
+            var moved = kms.reEncrypt(r -> r.ciphertextBlob(blob).sourceEncryptionContext(Map.of("a", "1"))
+                    .destinationKeyId(other).destinationEncryptionContext(Map.of("b", "2")));
+            assertThat(moved.keyId()).endsWith(other);
+            assertThat(kms.decrypt(r -> r.ciphertextBlob(moved.ciphertextBlob()).encryptionContext(Map.of("b", "2")))
+                    .plaintext().asUtf8String()).isEqualTo("move me");
+
+            kms.enableKeyRotation(r -> r.keyId(keyId));
+            kms.disableKeyRotation(r -> r.keyId(keyId));
+            assertThat(kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled()).isFalse();
+
+            String policy = kms.getKeyPolicy(r -> r.keyId(keyId).policyName("default")).policy();
+            assertThat(policy).contains("arn:aws:iam::123456789012:root");
+            kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(policy.replace("\"kms:*\"",
+                    "[\"kms:*\"]")));
+            assertThat(kms.getKeyPolicy(r -> r.keyId(keyId).policyName("default")).policy()).contains("[\"kms:*\"]");
+
+            var grant = kms.createGrant(r -> r.keyId(keyId)
+                    .granteePrincipal("arn:aws:iam::123456789012:user/demo-analyst")
+                    .operations(software.amazon.awssdk.services.kms.model.GrantOperation.ENCRYPT));
+            assertThat(kms.listGrants(r -> r.keyId(keyId)).grants()).hasSize(1);
+            kms.revokeGrant(r -> r.keyId(keyId).grantId(grant.grantId()));
+            assertThat(kms.listGrants(r -> r.keyId(keyId)).grants()).isEmpty();
+
+            kms.tagResource(r -> r.keyId(keyId).tags(t -> t.tagKey("env").tagValue("test")));
+            assertThat(kms.listResourceTags(r -> r.keyId(keyId)).tags())
+                    .anySatisfy(t -> assertThat(t.tagKey() + "=" + t.tagValue()).isEqualTo("env=test"));
+            kms.untagResource(r -> r.keyId(keyId).tagKeys("env"));
+            assertThat(kms.listResourceTags(r -> r.keyId(keyId)).tags()).isEmpty();
+
+            // imported material can be deleted: the key then waits for new material
+            String external = kms.createKey(r -> r.origin(OriginType.EXTERNAL)).keyMetadata().keyId();
+            importMaterial(kms, external);
+            kms.deleteImportedKeyMaterial(r -> r.keyId(external));
+            assertThat(kms.describeKey(r -> r.keyId(external)).keyMetadata().keyStateAsString())
+                    .isEqualTo("PendingImport");
+            assertThatThrownBy(() -> kms.encrypt(r -> r.keyId(external).plaintext(SdkBytes.fromUtf8String("x"))))
+                    .isInstanceOf(KmsInvalidStateException.class);
+        }
+    }
+
+    private static void importMaterial(KmsClient kms, String keyId) throws Exception {
+        GetParametersForImportResponse params = kms.getParametersForImport(r -> r.keyId(keyId)
+                .wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256).wrappingKeySpec(WrappingKeySpec.RSA_3072));
+        PublicKey wrapping = KeyFactory.getInstance("RSA")
+                .generatePublic(new X509EncodedKeySpec(params.publicKey().asByteArray()));
+        byte[] material = new byte[32];
+        new SecureRandom().nextBytes(material);
+        Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
+        oaep.init(Cipher.ENCRYPT_MODE, wrapping, new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256,
+                PSource.PSpecified.DEFAULT));
+        byte[] wrapped = oaep.doFinal(material);
+        kms.importKeyMaterial(r -> r.keyId(keyId).importToken(params.importToken())
+                .encryptedKeyMaterial(SdkBytes.fromByteArray(wrapped))
+                .expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
+    }
+
+    @Test
     void theAwsCliCreatesKeysEncryptsDecryptsAndGeneratesDataKeys() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/aws")), "AWS CLI v2 (/usr/bin/aws) not installed");
         JsonNode created = cli("kms create-key --description cli-key");
