@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code assume-role} drives STS AssumeRole (and GetCallerIdentity with long-term or session credentials).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks against a running gateway.",
-        subcommands = {BenchCommand.Invoke.class, BenchCommand.WrkScript.class, BenchCommand.AssumeRole.class})
+        subcommands = {BenchCommand.Invoke.class, BenchCommand.WrkScript.class, BenchCommand.Kms.class, BenchCommand.AssumeRole.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -173,6 +173,53 @@ final class BenchCommand implements Runnable {
      * {@code mlgate bench assume-role}: closed-loop STS load over HTTPS keep-alive. Every call is signed at send time
      * for {@code sts}; AssumeRole answers must be 200 with a temporary ({@code ASIA}) key.
      */
+    @Command(name = "kms", mixinStandardHelpOptions = true,
+            description = "KMS GenerateDataKey and Decrypt latency over HTTPS (one keep-alive connection).")
+    static final class Kms implements Callable<Integer> {
+
+        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443", description = "gateway URL (default: ${DEFAULT-VALUE})")
+        URI url;
+
+        @Option(names = "--profile", defaultValue = "demo-admin", description = "profile in the credentials file (default: ${DEFAULT-VALUE})")
+        String profile;
+
+        @Option(names = "--credentials", description = "shared-credentials file (default: keys/demo-credentials)")
+        Path credentials;
+
+        @Option(names = "--region", defaultValue = "us-east-1")
+        String region;
+
+        @Option(names = "--duration", defaultValue = "20", description = "measured seconds per operation (default: ${DEFAULT-VALUE})")
+        int durationSeconds;
+
+        @Option(names = "--warmup", defaultValue = "10", description = "unmeasured warm-up seconds per operation (default: ${DEFAULT-VALUE})")
+        int warmupSeconds;
+
+        @Option(names = "--ca", description = "CA certificate to trust (default: keys/dev-ca.pem)")
+        Path ca;
+
+        @Override
+        public Integer call() throws Exception {
+            Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
+            String[] keys = DemoCredentialsFile.read(file).get(profile);
+            if (keys == null || keys[0] == null || keys[1] == null) {
+                throw new IllegalArgumentException("no profile " + profile + " in " + file);
+            }
+            Path caFile = ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+            var probe = new io.mlgate.bench.KmsLatencyProbe(url, keys[0], keys[1].toCharArray(), region,
+                    caFile.toFile());
+            System.out.println("| operation | requests | p50 ms | p90 ms | p99 ms | max ms | errors |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (var r : probe.run(java.time.Duration.ofSeconds(warmupSeconds),
+                    java.time.Duration.ofSeconds(durationSeconds))) {
+                System.out.printf(java.util.Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %d |%n", r.operation(),
+                        r.latency().count(), r.latency().p50Micros() / 1000.0, r.latency().p90Micros() / 1000.0,
+                        r.latency().p99Micros() / 1000.0, r.latency().maxMicros() / 1000.0, r.errors());
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "assume-role", mixinStandardHelpOptions = true,
             description = "Closed-loop STS AssumeRole (or GetCallerIdentity) load over HTTPS keep-alive.")
     static final class AssumeRole implements Callable<Integer> {
