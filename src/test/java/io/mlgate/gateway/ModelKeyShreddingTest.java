@@ -39,7 +39,7 @@ class ModelKeyShreddingTest {
     Path home;
 
     @Test
-    void disablingOrSchedulingDeletionOfTheModelKeyStopsTheEndpointAndReEnablingRestoresIt() throws Exception {
+    void disablingSchedulingDeletionOrRevokingTheGrantOfTheModelKeyStopsTheEndpointAndRestoringRestoresIt() throws Exception {
         Path policies = home.resolve("policies");
         TestFiles.copyTree(Path.of("policies").toAbsolutePath(), policies);
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class)
@@ -76,15 +76,33 @@ class ModelKeyShreddingTest {
                 kms.enableKey(r -> r.keyId(keyArn));
                 assertThat(await(http, port, analyst, 200).statusCode()).isEqualTo(200);
 
+                // the role's access through a grant only: a key policy that no longer delegates to IAM, a grant for
+                // the endpoint's role; revoking the grant stops the endpoint, a new grant restores it
+                String adminOnly = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:user/demo-admin\"},"
+                        + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+                String role = "arn:aws:iam::123456789012:role/service/demo-inference";
+                String grantId = kms.createGrant(r -> r.keyId(keyArn).granteePrincipal(role)
+                        .operations(software.amazon.awssdk.services.kms.model.GrantOperation.DECRYPT)).grantId();
+                kms.putKeyPolicy(r -> r.keyId(keyArn).policyName("default").policy(adminOnly));
+                Thread.sleep(600); // several re-checks: still serving through the grant
+                assertThat(invoke(http, port, analyst).statusCode()).isEqualTo(200);
+                kms.revokeGrant(r -> r.keyId(keyArn).grantId(grantId));
+                assertThat(await(http, port, analyst, 400).body()).contains("KMSAccessDeniedException");
+                kms.createGrant(r -> r.keyId(keyArn).granteePrincipal(role)
+                        .operations(software.amazon.awssdk.services.kms.model.GrantOperation.DECRYPT));
+                assertThat(await(http, port, analyst, 200).statusCode()).isEqualTo(200);
+
                 Thread.sleep(300); // let the audit writer flush the transitions
                 List<String> audit = auditLines(home.resolve("audit"));
                 List<String> down = audit.stream().filter(l -> l.contains(EndpointCatalog.UNAVAILABLE_EVENT)).toList();
                 List<String> up = audit.stream().filter(l -> l.contains(EndpointCatalog.RESTORED_EVENT)).toList();
-                assertThat(down).as("one event per transition").hasSize(2);
+                assertThat(down).as("one event per transition").hasSize(3);
                 assertThat(down.get(0)).contains("\"errorCode\":\"DisabledException\"").contains(keyArn)
                         .contains("\"endpointName\":\"iris\"").contains("AwsServiceEvent");
                 assertThat(down.get(1)).contains("\"errorCode\":\"KMSInvalidStateException\"");
-                assertThat(up).hasSize(2).allSatisfy(l -> assertThat(l).contains(keyArn).doesNotContain("errorCode"));
+                assertThat(down.get(2)).contains("\"errorCode\":\"AccessDeniedException\"");
+                assertThat(up).hasSize(3).allSatisfy(l -> assertThat(l).contains(keyArn).doesNotContain("errorCode"));
             }
         }
 
