@@ -314,8 +314,8 @@ public class CoreConfiguration {
 
     @Bean
     IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
-                                                    RequestTime time) {
-        return new IamAuthorizationManager(evaluator, properties.region(), time);
+                                                    RequestTime time, PrincipalDirectory principals) {
+        return new IamAuthorizationManager(evaluator, properties.region(), time, principals);
     }
 
     @Bean

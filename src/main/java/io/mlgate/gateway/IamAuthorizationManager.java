@@ -29,10 +29,13 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
 
     private final PolicyEvaluator evaluator;
     private final RequestContexts contexts;
+    private final PrincipalDirectory principals;
 
-    public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time) {
+    public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
+                                   PrincipalDirectory principals) {
         this.evaluator = evaluator;
         this.contexts = new RequestContexts(region, time);
+        this.principals = principals;
     }
 
     @Override
@@ -59,8 +62,8 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                 .filter(CallerAuthentication.class::isInstance)
                 .map(auth -> {
                     Caller caller = ((CallerAuthentication) auth).getPrincipal();
-                    AuthorizationRequest request = AuthorizationRequest.of(caller.principal(), api.action(),
-                            api.resourceArn(), contexts.of(context.getExchange(), caller).build());
+                    AuthorizationRequest request = request(caller, api, contexts.of(context.getExchange(), caller)
+                            .build());
                     Decision decision = evaluator.evaluate(request);
                     call.decision(decision);
                     if (!decision.isAllowed()) {
@@ -69,6 +72,19 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                     return (AuthorizationResult) (decision.isAllowed() ? GRANTED : DENIED);
                 })
                 .defaultIfEmpty(DENIED);
+    }
+
+    /** The request, with the organization's resource control policies for the resource's account. */
+    private AuthorizationRequest request(Caller caller, ApiCall api, io.mlgate.iam.eval.RequestContext keys) {
+        java.util.List<io.mlgate.iam.policy.IdentityPolicy> rcps = principals.configuration()
+                .resourceControlPolicies(api.accountId());
+        if (rcps.isEmpty()) {
+            return AuthorizationRequest.of(caller.principal(), api.action(), api.resourceArn(), keys);
+        }
+        AuthorizationRequest.Builder builder = AuthorizationRequest.builder(caller.principal(), api.action(),
+                api.resourceArn()).context(keys).resourceAccount(api.accountId());
+        rcps.forEach(builder::resourceControlPolicy);
+        return builder.build();
     }
 
     RequestContexts contexts() {

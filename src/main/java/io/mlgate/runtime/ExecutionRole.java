@@ -69,6 +69,7 @@ public final class ExecutionRole {
             r.permissionsBoundaryArn().flatMap(config::managedPolicy).ifPresent(p ->
                     b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), r.arn(), p.document())));
         });
+        config.applyOrganization(b, accountId);
         return b.build();
     }
 

@@ -122,6 +122,7 @@ public final class SessionPrincipals {
                     b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), r.arn(), p.document())));
         });
         b.sessionTags(sessionTags);
+        config.applyOrganization(b, claims.accountId());
         addSessionPolicies(b, claims, config);
         return b.build();
     }
@@ -157,6 +158,7 @@ public final class SessionPrincipals {
     }
 
     private static void addUserPolicies(PrincipalContext.Builder b, IamUser u, IamConfiguration config) {
+        config.applyOrganization(b, u.accountId());
         b.identityPolicies(config.identityPoliciesOf(u));
         u.permissionsBoundaryArn().flatMap(config::managedPolicy).ifPresent(p ->
                 b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), u.arn(), p.document())));

@@ -71,6 +71,39 @@ class PolicyReloadTest {
         }
     }
 
+    @Test
+    void organizationGuardrailsApplyToTheGatewaysCallers() throws Exception {
+        Path policies = home.resolve("policies");
+        TestFiles.copyTree(Path.of("policies").toAbsolutePath(), policies);
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class)
+                .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies,
+                        "--mlgate.policies-reload-interval=0")) {
+            int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
+            String[] analyst = DemoCredentialsFile.read(home.resolve("keys/demo-credentials")).get("demo-analyst");
+            HttpClient http = HttpClient.newBuilder().sslContext(TestFiles.sslContextTrusting(home.resolve("keys/dev-ca.pem"))).build();
+            assertThat(invoke(http, port, analyst)).isEqualTo(200);
+
+            // the demo account becomes a member of an organization managed elsewhere, with an SCP that denies inference
+            Files.writeString(policies.resolve("accounts.json"), """
+                    {"Accounts": [{"AccountId": "123456789012", "Alias": "mlgate-demo"},
+                                  {"AccountId": "999999999999", "Alias": "management"}]}""");
+            Files.writeString(policies.resolve("organization.json"), """
+                    {"Id": "o-abcdefghij", "ManagementAccountId": "999999999999",
+                     "ServiceControlPolicies": [{"Name": "NoInference", "Targets": ["123456789012"],
+                       "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                         {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                         {"Effect": "Deny", "Action": "sagemaker:InvokeEndpoint", "Resource": "*"}]}}]}""");
+            app.getBean(PolicyReloader.class).check();
+            assertThat(invoke(http, port, analyst)).isEqualTo(403);
+            assertThat(auditLines(home.resolve("audit"))).anySatisfy(line -> assertThat(line)
+                    .contains("with an explicit deny in a service control policy"));
+
+            Files.delete(policies.resolve("organization.json"));
+            app.getBean(PolicyReloader.class).check();
+            assertThat(invoke(http, port, analyst)).isEqualTo(200);
+        }
+    }
+
     private static boolean awaitStatus(HttpClient http, int port, String[] keys, int status) throws Exception {
         for (int i = 0; i < 50; i++) {
             if (invoke(http, port, keys) == status) {

@@ -22,7 +22,8 @@ import io.mlgate.iam.policy.PolicyDocument;
  */
 public final class IamConfiguration {
 
-    private static final IamConfiguration EMPTY = new IamConfiguration(List.of(), List.of(), List.of(), List.of(), List.of());
+    private static final IamConfiguration EMPTY = new IamConfiguration(List.of(), List.of(), List.of(), List.of(), List.of(),
+            null);
 
     private final Map<String, Account> accounts;
     private final Map<String, IamUser> users;
@@ -31,9 +32,11 @@ public final class IamConfiguration {
     private final Map<String, ManagedPolicy> managedPolicies;
     private final Map<String, String> arnByName; // kind:acct:lowername -> arn
     private final Map<String, PrincipalContext> userPrincipals;
+    private final Organization organization;
 
     IamConfiguration(List<Account> accounts, List<ManagedPolicy> policies, List<IamGroup> groups, List<IamUser> users,
-            List<IamRole> roles) {
+            List<IamRole> roles, Organization organization) {
+        this.organization = organization;
         this.accounts = index(accounts, Account::id);
         this.managedPolicies = index(policies, ManagedPolicy::arn);
         this.groups = index(groups, IamGroup::arn);
@@ -53,9 +56,32 @@ public final class IamConfiguration {
                     .identityPolicies(identityPoliciesOf(u));
             u.permissionsBoundaryArn().map(managedPolicies::get).ifPresent(p ->
                     b.permissionsBoundary(IdentityPolicy.managed(p.name(), p.arn(), u.arn(), p.document())));
+            applyOrganization(b, u.accountId());
             principals.put(u.arn(), b.build());
         }
         this.userPrincipals = Map.copyOf(principals);
+    }
+
+    /** The organization of the accounts (policies/organization.json), if one is configured. */
+    public Optional<Organization> organization() {
+        return Optional.ofNullable(organization);
+    }
+
+    /**
+     * Adds what the organization says about a principal of {@code accountId}: its SCPs (none for the management
+     * account) and aws:PrincipalOrgID. Used for users here and for role sessions by whoever builds them.
+     */
+    public PrincipalContext.Builder applyOrganization(PrincipalContext.Builder principal, String accountId) {
+        if (organization != null && organization.contains(accountId)) {
+            principal.orgId(organization.id());
+            organization.serviceControlPolicies(accountId).forEach(principal::serviceControlPolicy);
+        }
+        return principal;
+    }
+
+    /** The RCPs that apply to resources of {@code accountId} (empty without an organization). */
+    public List<IdentityPolicy> resourceControlPolicies(String accountId) {
+        return organization == null ? List.of() : organization.resourceControlPolicies(accountId);
     }
 
     /** A configuration with nothing in it (every request is implicitly denied). */

@@ -1,5 +1,7 @@
 package io.mlgate.iam.config;
 
+import io.mlgate.iam.policy.IdentityPolicy;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +43,8 @@ public final class IamConfigurationLoader {
 
     /** The accounts file at the top of the directory. */
     public static final String ACCOUNTS_FILE = "accounts.json";
+    /** Optional: the organization, its guardrails (SCPs, RCPs) and which accounts they attach to. */
+    public static final String ORGANIZATION_FILE = "organization.json";
     public static final String USERS_DIR = "users";
     public static final String GROUPS_DIR = "groups";
     public static final String ROLES_DIR = "roles";
@@ -120,15 +125,20 @@ public final class IamConfigurationLoader {
         for (Path f : jsonFiles(ROLES_DIR)) {
             readFile(f).ifPresent(v -> role(v, lastModified(f)));
         }
+        Path organizationFile = root.resolve(ORGANIZATION_FILE);
+        if (Files.isRegularFile(organizationFile)) {
+            readFile(organizationFile).ifPresent(this::organization);
+        }
         checkReferences();
         d.throwIfAny();
-        return new IamConfiguration(List.copyOf(accounts.values()), policies, groups, users, roles);
+        return new IamConfiguration(List.copyOf(accounts.values()), policies, groups, users, roles, organization);
     }
 
     // ---- files ------------------------------------------------------------------------------------------------
 
     private void checkTopLevel() {
-        Set<String> known = Set.of(ACCOUNTS_FILE, USERS_DIR, GROUPS_DIR, ROLES_DIR, MANAGED_POLICIES_DIR);
+        Set<String> known = Set.of(ACCOUNTS_FILE, ORGANIZATION_FILE, USERS_DIR, GROUPS_DIR, ROLES_DIR,
+                MANAGED_POLICIES_DIR);
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : s.sorted().toList()) {
                 String name = p.getFileName().toString();
@@ -139,8 +149,8 @@ public final class IamConfigurationLoader {
                     d.error(SourcePosition.wholeSource(name), "unknown entry in the policies directory (expected "
                             + ACCOUNTS_FILE + ", " + USERS_DIR + "/, " + GROUPS_DIR + "/, " + ROLES_DIR + "/, "
                             + MANAGED_POLICIES_DIR + "/)");
-                } else if (name.equals(ACCOUNTS_FILE) != Files.isRegularFile(p)) {
-                    d.error(SourcePosition.wholeSource(name), name.equals(ACCOUNTS_FILE) ? "must be a file" : "must be a directory");
+                } else if (name.endsWith(".json") != Files.isRegularFile(p)) {
+                    d.error(SourcePosition.wholeSource(name), name.endsWith(".json") ? "must be a file" : "must be a directory");
                 }
             }
         } catch (IOException e) {
@@ -216,6 +226,100 @@ public final class IamConfigurationLoader {
     }
 
     // ---- entities ---------------------------------------------------------------------------------------------
+
+    private static final List<String> ORGANIZATION_ELEMENTS = List.of("Id", "ManagementAccountId",
+            "ServiceControlPolicies", "ResourceControlPolicies");
+    private static final List<String> GUARDRAIL_ELEMENTS = List.of("Name", "Targets", "PolicyDocument");
+    private static final Pattern ORGANIZATION_ID = Pattern.compile("o-[a-z0-9]{10,32}");
+    private Organization organization;
+
+    /**
+     * organization.json: {@code Id}, {@code ManagementAccountId} (an account of accounts.json), and
+     * {@code ServiceControlPolicies} / {@code ResourceControlPolicies}: arrays of {Name, Targets (account ids or
+     * "*" for every member account), PolicyDocument}. Every account of accounts.json is a member.
+     */
+    private void organization(SourceValue.Obj obj) {
+        Fields f = new Fields(obj, ORGANIZATION_FILE, ORGANIZATION_ELEMENTS, d);
+        String id = f.requiredString("Id");
+        if (id != null && !ORGANIZATION_ID.matcher(id).matches()) {
+            d.error(f.positionOf("Id"), "Id '" + id + "' must be o- followed by 10 to 32 of a-z and 0-9");
+            id = null;
+        }
+        String management = f.requiredString("ManagementAccountId");
+        if (management != null && !accounts.containsKey(management)) {
+            d.error(f.positionOf("ManagementAccountId"), "ManagementAccountId " + management
+                    + " is not an account of " + ACCOUNTS_FILE);
+            management = null;
+        }
+        Map<String, List<IdentityPolicy>> scps = guardrails(f, "ServiceControlPolicies", PolicyKind.IDENTITY, id);
+        Map<String, List<IdentityPolicy>> rcps = guardrails(f, "ResourceControlPolicies", PolicyKind.RESOURCE, id);
+        if (id != null && management != null && scps != null && rcps != null) {
+            organization = new Organization(id, management, accounts.keySet(), scps, rcps);
+        }
+    }
+
+    private Map<String, List<IdentityPolicy>> guardrails(Fields f, String element, PolicyKind kind, String orgId) {
+        SourceValue v = f.value(element);
+        Map<String, List<IdentityPolicy>> byAccount = new LinkedHashMap<>();
+        if (v == null) {
+            return byAccount;
+        }
+        if (!(v instanceof SourceValue.Arr arr)) {
+            d.error(v, element + " must be an array of {Name, Targets, PolicyDocument} objects");
+            return null;
+        }
+        boolean ok = true;
+        Set<String> names = new HashSet<>();
+        for (SourceValue e : arr.elements()) {
+            if (!(e instanceof SourceValue.Obj po)) {
+                d.error(e, "each " + element + " entry must be an object, not " + e.kind());
+                ok = false;
+                continue;
+            }
+            Fields pf = new Fields(po, element + " entry", GUARDRAIL_ELEMENTS, d);
+            String name = pf.requiredString("Name");
+            if (name != null && !ENTITY_NAME.matcher(name).matches()) {
+                d.error(pf.positionOf("Name"), "Name '" + name + "' may only use letters, digits and +=,.@_-");
+                name = null;
+            }
+            if (name != null && !names.add(name.toLowerCase(Locale.ROOT))) {
+                d.error(pf.positionOf("Name"), element + " " + name + " is defined twice");
+                name = null;
+            }
+            PolicyDocument doc = policyDocument(pf, "PolicyDocument", kind, true);
+            List<SourceValue.Str> targets = pf.stringList("Targets");
+            if (targets.isEmpty()) {
+                d.error(pf.position(), "missing or empty element 'Targets' (account ids, or \"*\" for all accounts)");
+                ok = false;
+            }
+            List<String> accountIds = new ArrayList<>();
+            for (SourceValue.Str t : targets) {
+                if (t.value().equals("*")) {
+                    accountIds.addAll(accounts.keySet());
+                } else if (accounts.containsKey(t.value())) {
+                    accountIds.add(t.value());
+                } else {
+                    d.error(t, "target " + t.value() + " is not an account of " + ACCOUNTS_FILE + " (or \"*\")");
+                    ok = false;
+                }
+            }
+            if (name == null || doc == null) {
+                ok = false;
+                continue;
+            }
+            String arn = "arn:aws:organizations::" + (f.optionalString("ManagementAccountId", "000000000000"))
+                    + ":policy/" + (orgId == null ? "o-unknown" : orgId) + "/"
+                    + (kind == PolicyKind.IDENTITY ? "service_control_policy" : "resource_control_policy") + "/" + name;
+            IdentityPolicy policy = IdentityPolicy.managed(name, arn, arn, doc);
+            for (String account : accountIds) {
+                List<IdentityPolicy> list = byAccount.computeIfAbsent(account, k -> new ArrayList<>());
+                if (!list.contains(policy)) {
+                    list.add(policy);
+                }
+            }
+        }
+        return ok ? byAccount : null;
+    }
 
     private void accounts(SourceValue.Obj obj) {
         Fields f = new Fields(obj, ACCOUNTS_FILE, ACCOUNTS_ELEMENTS, d);
