@@ -241,8 +241,10 @@ public class CoreConfiguration {
 
     /** The KMS API (TrentService.*): key policies, grants and IAM decided together inside the service. */
     @Bean
-    KmsService kmsService(KmsKeyStore store, PolicyEvaluator evaluator, Clock clock, GatewayProperties properties) {
-        return new KmsService(store, evaluator, clock, properties.region());
+    KmsService kmsService(KmsKeyStore store, PolicyEvaluator evaluator, Clock clock, GatewayProperties properties,
+                          PrincipalDirectory principals) {
+        return new KmsService(store, evaluator, clock, properties.region(),
+                account -> principals.configuration().resourceControlPolicies(account));
     }
 
     /** The JSON 1.1 services (KMS, ...), routed by {@code X-Amz-Target}. */

@@ -545,6 +545,7 @@ public final class StsQueryService implements QueryService {
         if (!requestTags.isEmpty()) {
             b.requestTags(requestTags);
         }
+        configuration.get().resourceControlPolicies(role.accountId()).forEach(b::resourceControlPolicy);
         authorize(b.build());
     }
 

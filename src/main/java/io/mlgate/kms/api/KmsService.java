@@ -106,6 +106,8 @@ public final class KmsService implements JsonService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KmsKeyStore store;
+    private final java.util.function.Function<String, java.util.List<io.mlgate.iam.policy.IdentityPolicy>>
+            resourceControlPolicies;
     private final PolicyEvaluator evaluator;
     private final Clock clock;
     private final String region;
@@ -121,6 +123,17 @@ public final class KmsService implements JsonService {
      * @param region the region this service answers for (key ARNs, {@code alias/...} names)
      */
     public KmsService(KmsKeyStore store, PolicyEvaluator evaluator, Clock clock, String region) {
+        this(store, evaluator, clock, region, account -> java.util.List.of());
+    }
+
+    /**
+     * @param resourceControlPolicies the organization's RCPs for a key's account (policies/organization.json); their
+     *                                denies apply to every call on the account's keys
+     */
+    public KmsService(KmsKeyStore store, PolicyEvaluator evaluator, Clock clock, String region,
+                      java.util.function.Function<String, java.util.List<io.mlgate.iam.policy.IdentityPolicy>>
+                              resourceControlPolicies) {
+        this.resourceControlPolicies = Objects.requireNonNull(resourceControlPolicies, "resourceControlPolicies");
         this.store = Objects.requireNonNull(store, "store");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -1444,6 +1457,7 @@ public final class KmsService implements JsonService {
         if (auth.requestTags() != null) {
             b.requestTags(auth.requestTags());
         }
+        resourceControlPolicies.apply(key.accountId()).forEach(b::resourceControlPolicy);
         return b.build();
     }
 
