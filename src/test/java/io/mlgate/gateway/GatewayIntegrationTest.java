@@ -93,27 +93,6 @@ class GatewayIntegrationTest extends RunningGateway {
         return SdkBytes.fromString(text, StandardCharsets.UTF_8);
     }
 
-    /** All audit events written so far, parsed. */
-    List<JsonNode> auditEvents() throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        try (Stream<Path> files = Files.list(properties.auditDir())) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        events.add(json.readTree(line));
-                    }
-                }
-            }
-        }
-        return events;
-    }
-
-    JsonNode auditEvent(String requestId) throws IOException {
-        return auditEvents().stream()
-                .filter(e -> requestId.equals(e.path("requestID").asString()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no audit event for request " + requestId));
-    }
 
     @Test
     void analystInvokesIrisAndTheCallIsAudited() throws Exception {

@@ -238,29 +238,4 @@ class IamApiIntegrationTest extends RunningGateway {
                 .build();
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
-
-    String allAuditText() throws IOException {
-        StringBuilder out = new StringBuilder();
-        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                out.append(Files.readString(file, StandardCharsets.UTF_8));
-            }
-        }
-        return out.toString();
-    }
-
-    JsonNode auditEvent(String requestId) {
-        try {
-            List<JsonNode> events = new ArrayList<>();
-            for (String line : allAuditText().split("\n")) {
-                if (!line.isBlank()) {
-                    events.add(json.readTree(line));
-                }
-            }
-            return events.stream().filter(e -> requestId.equals(e.path("requestID").asString())).findFirst()
-                    .orElseThrow(() -> new AssertionError("no audit event for request " + requestId));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -285,14 +285,4 @@ class KmsIntegrationTest extends RunningGateway {
         assertThat(run.exit()).as(run.output()).isZero();
         return json.readTree(run.output());
     }
-
-    String allAuditText() throws IOException {
-        StringBuilder out = new StringBuilder();
-        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                out.append(Files.readString(file, StandardCharsets.UTF_8));
-            }
-        }
-        return out.toString();
-    }
 }

@@ -60,4 +60,33 @@ abstract class RunningGateway {
             files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
         }
     }
+
+    /** Every audit event written so far, as the raw text of the event files. */
+    static String allAuditText() throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+                out.append(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Every audit event written so far, parsed. */
+    static java.util.List<tools.jackson.databind.JsonNode> auditEvents() throws IOException {
+        tools.jackson.databind.ObjectMapper mapper = new tools.jackson.databind.ObjectMapper();
+        java.util.List<tools.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
+        for (String line : allAuditText().split("\n")) {
+            if (!line.isBlank()) {
+                events.add(mapper.readTree(line));
+            }
+        }
+        return events;
+    }
+
+    /** The audit event of a request id. */
+    static tools.jackson.databind.JsonNode auditEvent(String requestId) throws IOException {
+        return auditEvents().stream().filter(e -> requestId.equals(e.path("requestID").asString())).findFirst()
+                .orElseThrow(() -> new AssertionError("no audit event for request " + requestId));
+    }
 }

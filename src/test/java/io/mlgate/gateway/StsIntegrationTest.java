@@ -637,29 +637,4 @@ class StsIntegrationTest extends RunningGateway {
         int b = a < 0 ? -1 : text.indexOf(close, a);
         return a < 0 || b < 0 ? null : text.substring(a + open.length(), b);
     }
-
-    String allAuditText() throws IOException {
-        StringBuilder out = new StringBuilder();
-        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                out.append(Files.readString(file, StandardCharsets.UTF_8));
-            }
-        }
-        return out.toString();
-    }
-
-    List<JsonNode> auditEvents() throws IOException {
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : allAuditText().split("\n")) {
-            if (!line.isBlank()) {
-                events.add(json.readTree(line));
-            }
-        }
-        return events;
-    }
-
-    JsonNode auditEvent(String requestId) throws IOException {
-        return auditEvents().stream().filter(e -> requestId.equals(e.path("requestID").asString())).findFirst()
-                .orElseThrow(() -> new AssertionError("no audit event for request " + requestId));
-    }
 }
