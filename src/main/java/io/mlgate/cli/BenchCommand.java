@@ -29,6 +29,21 @@ import java.util.concurrent.Callable;
         subcommands = {BenchCommand.Invoke.class, BenchCommand.WrkScript.class, BenchCommand.Kms.class, BenchCommand.AssumeRole.class})
 final class BenchCommand implements Runnable {
 
+    /** [access key id, secret] of {@code profile} in {@code credentials} (default keys/demo-credentials). */
+    static String[] profileKeys(Path credentials, String profile) throws IOException {
+        Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
+        String[] keys = DemoCredentialsFile.read(file).get(profile);
+        if (keys == null || keys[0] == null || keys[1] == null) {
+            throw new IllegalArgumentException("no profile " + profile + " in " + file);
+        }
+        return keys;
+    }
+
+    /** The CA certificate to trust: {@code ca}, or the dev CA in keys/. */
+    static Path caFile(Path ca) {
+        return ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+    }
+
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
@@ -57,12 +72,7 @@ final class BenchCommand implements Runnable {
 
         /** [access key id, secret] of the profile, or an exception naming what is missing. */
         String[] keys() throws IOException {
-            Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
-            String[] keys = DemoCredentialsFile.read(file).get(profile);
-            if (keys == null || keys[0] == null || keys[1] == null) {
-                throw new IllegalArgumentException("no profile " + profile + " in " + file);
-            }
-            return keys;
+            return profileKeys(credentials, profile);
         }
 
         URI invocationUri() {
@@ -147,7 +157,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             String[] keys = target.keys();
-            Path caFile = ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+            Path caFile = caFile(ca);
             byte[] payload = target.payload();
             InvokeLoadGenerator generator = new InvokeLoadGenerator(target.url, target.endpoint, payload, "text/csv",
                     keys[0], keys[1].toCharArray(), target.region, caFile.toFile());
@@ -200,12 +210,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
-            String[] keys = DemoCredentialsFile.read(file).get(profile);
-            if (keys == null || keys[0] == null || keys[1] == null) {
-                throw new IllegalArgumentException("no profile " + profile + " in " + file);
-            }
-            Path caFile = ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+            String[] keys = profileKeys(credentials, profile);
+            Path caFile = caFile(ca);
             var probe = new io.mlgate.bench.KmsLatencyProbe(url, keys[0], keys[1].toCharArray(), region,
                     caFile.toFile());
             System.out.println("| operation | requests | p50 ms | p90 ms | p99 ms | max ms | errors |");
@@ -275,12 +281,8 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             List<StsLoadGenerator.Call> plan = plan();
-            Path file = credentials != null ? credentials : Path.of(Main.defaultHome()).resolve("keys/demo-credentials");
-            String[] keys = DemoCredentialsFile.read(file).get(profile);
-            if (keys == null || keys[0] == null || keys[1] == null) {
-                throw new IllegalArgumentException("no profile " + profile + " in " + file);
-            }
-            Path caFile = ca != null ? ca : Path.of(Main.defaultHome()).resolve("keys/dev-ca.pem");
+            String[] keys = profileKeys(credentials, profile);
+            Path caFile = caFile(ca);
             StsLoadGenerator generator = new StsLoadGenerator(url, keys[0], keys[1].toCharArray(), region, roleArn,
                     sessionSeconds, caFile.toFile());
             System.out.println("| call | connections | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |");

@@ -94,7 +94,7 @@ class ModelKeyShreddingTest {
                 assertThat(await(http, port, analyst, 200).statusCode()).isEqualTo(200);
 
                 Thread.sleep(300); // let the audit writer flush the transitions
-                List<String> audit = auditLines(home.resolve("audit"));
+                List<String> audit = TestFiles.auditLines(home.resolve("audit"));
                 List<String> down = audit.stream().filter(l -> l.contains(EndpointCatalog.UNAVAILABLE_EVENT)).toList();
                 List<String> up = audit.stream().filter(l -> l.contains(EndpointCatalog.RESTORED_EVENT)).toList();
                 assertThat(down).as("one event per transition").hasSize(3);
@@ -152,18 +152,6 @@ class ModelKeyShreddingTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<String> auditLines(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted()
-                    .flatMap(f -> {
-                        try {
-                            return Files.readAllLines(f).stream();
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }).toList();
-        }
-    }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:

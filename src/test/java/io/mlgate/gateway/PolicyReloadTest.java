@@ -59,7 +59,7 @@ class PolicyReloadTest {
             Thread.sleep(600);
             assertThat(invoke(http, port, analyst)).as("the previous (granting) configuration stays").isEqualTo(200);
 
-            List<String> reloads = auditLines(home.resolve("audit")).stream()
+            List<String> reloads = TestFiles.auditLines(home.resolve("audit")).stream()
                     .filter(line -> line.contains(PolicyReloader.EVENT_NAME)).toList();
             assertThat(reloads).hasSizeGreaterThanOrEqualTo(3);
             assertThat(reloads).anySatisfy(line -> assertThat(line)
@@ -95,7 +95,7 @@ class PolicyReloadTest {
                          {"Effect": "Deny", "Action": "sagemaker:InvokeEndpoint", "Resource": "*"}]}}]}""");
             app.getBean(PolicyReloader.class).check();
             assertThat(invoke(http, port, analyst)).isEqualTo(403);
-            assertThat(auditLines(home.resolve("audit"))).anySatisfy(line -> assertThat(line)
+            assertThat(TestFiles.auditLines(home.resolve("audit"))).anySatisfy(line -> assertThat(line)
                     .contains("with an explicit deny in a service control policy"));
 
             Files.delete(policies.resolve("organization.json"));
@@ -127,16 +127,4 @@ class PolicyReloadTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static List<String> auditLines(Path dir) throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted()
-                    .flatMap(f -> {
-                        try {
-                            return Files.readAllLines(f).stream();
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }).toList();
-        }
-    }
 }

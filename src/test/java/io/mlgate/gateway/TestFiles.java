@@ -45,4 +45,15 @@ final class TestFiles {
         context.init(null, trusting(caPem).getTrustManagers(), null);
         return context;
     }
+
+    /** The lines of every audit event file under {@code dir}, in file order. */
+    static java.util.List<String> auditLines(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+                lines.addAll(java.nio.file.Files.readAllLines(f));
+            }
+            return lines;
+        }
+    }
 }
