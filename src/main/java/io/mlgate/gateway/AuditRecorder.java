@@ -114,7 +114,8 @@ public final class AuditRecorder {
                     .eventCategory(api.dataEvent() ? EventCategory.DATA : EventCategory.MANAGEMENT)
                     .recipientAccountId(api.accountId())
                     .requestParameters(parameters(api.requestParameters()));
-            if (api.validationError() == null && api.resourceArn() != null) {
+            if (api.validationError() == null && api.resourceArn() != null && api.resourceArn().startsWith("arn:")) {
+                // a wildcard ("*": List*, GetCallerIdentity) names no resource; CloudTrail omits resources then
                 event.addResource(new EventResource(api.resourceArn(), api.accountId(), api.resourceType()));
             }
             if (call.bodySha256() != null) {
@@ -128,7 +129,8 @@ public final class AuditRecorder {
         }
         Decision decision = call.decision();
         if (decision != null) {
-            additional.put("policyDecision", decision(decision));
+            additional.put("policyDecision", call.allowedByGrant() && call.errorCode() == null
+                    ? grantDecision(decision) : decision(decision));
         }
         event.additionalEventData(additional.build());
         return event.build();
@@ -220,6 +222,16 @@ public final class AuditRecorder {
                 .put("policyType", decision.policyType() == null ? "none" : decision.policyType().id())
                 .putStrings("decidingStatements", statements)
                 .put("explanation", decision.explanation())
+                .build();
+    }
+
+    /** A KMS call that no policy allowed but a grant on the key did. */
+    private static EventData grantDecision(Decision policies) {
+        return EventData.builder()
+                .put("outcome", "ALLOW")
+                .put("policyType", "kms-grant")
+                .putStrings("decidingStatements", List.of())
+                .put("explanation", "Allowed by a grant on the key; the policies alone: " + policies.explanation())
                 .build();
     }
 

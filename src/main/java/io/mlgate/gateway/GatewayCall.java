@@ -27,6 +27,7 @@ public final class GatewayCall {
     private volatile byte[] body;
     private volatile String bodySha256;
     private volatile Decision decision;
+    private volatile boolean allowedByGrant;
     private volatile boolean authorizationDelegated;
     private volatile String[] webIdentity;
     private volatile String accessDeniedMessage;
@@ -112,6 +113,19 @@ public final class GatewayCall {
         this.webIdentity = new String[] {provider, audience, subject};
     }
     public void decision(Decision decision) { this.decision = decision; }
+
+    /** True when a KMS grant allowed the call that the key policy and IAM left implicitly denied. */
+    public boolean allowedByGrant() { return allowedByGrant; }
+
+    /**
+     * Keeps the decision a service made itself (authorizesInternally / unsigned STS calls) for the audit record.
+     */
+    public void serviceDecision(io.mlgate.iam.eval.DecisionTrace trace) {
+        if (decision == null && trace.deciding() != null) {
+            this.decision = trace.deciding();
+        }
+        this.allowedByGrant = trace.allowedByGrant();
+    }
     /** AWS's AccessDenied text for a denied call (who, which action, which resource, why). */
     public String accessDeniedMessage() { return accessDeniedMessage; }
     public void accessDeniedMessage(String message) { this.accessDeniedMessage = message; }

@@ -1,5 +1,6 @@
 package io.mlgate.gateway;
 
+import io.mlgate.iam.eval.DecisionTrace;
 import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.protocol.json.JsonBodies;
 import io.mlgate.protocol.json.JsonServiceException;
@@ -33,8 +34,16 @@ public final class JsonHandler {
         GatewayCall call = GatewayCall.of(exchange);
         ApiCall api = call.apiCall();
         RequestContext context = contexts.of(exchange, call.caller()).build();
-        return Mono.fromCallable(() -> JsonBodies.write(call.jsonService().invoke(api.operation(), call.jsonBody(),
-                        call.caller().principal(), context)))
+        return Mono.fromCallable(() -> {
+                    try (DecisionTrace trace = DecisionTrace.open()) {
+                        try {
+                            return JsonBodies.write(call.jsonService().invoke(api.operation(), call.jsonBody(),
+                                    call.caller().principal(), context));
+                        } finally {
+                            call.serviceDecision(trace);
+                        }
+                    }
+                })
                 .subscribeOn(scheduler)
                 .flatMap(body -> {
                     ServerHttpResponse response = exchange.getResponse();

@@ -1,5 +1,6 @@
 package io.mlgate.gateway;
 
+import io.mlgate.iam.eval.DecisionTrace;
 import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.protocol.query.QueryException;
 import io.mlgate.protocol.query.QueryResponses;
@@ -40,8 +41,14 @@ public final class QueryHandler {
         RequestContext context = contexts.of(exchange, caller).build();
         return Mono.fromCallable(() -> {
                     XmlWriter result = new XmlWriter();
-                    call.queryService().invoke(api.operation(), call.queryParameters(),
-                            caller == null ? null : caller.principal(), context, result);
+                    try (DecisionTrace trace = DecisionTrace.open()) {
+                        try {
+                            call.queryService().invoke(api.operation(), call.queryParameters(),
+                                    caller == null ? null : caller.principal(), context, result);
+                        } finally {
+                            call.serviceDecision(trace);
+                        }
+                    }
                     if (WEB_IDENTITY.equals(api.operation())) {
                         // the audit record's WebIdentityUser: what the service proved from the token
                         String xml = result.toString();

@@ -38,10 +38,9 @@ public final class PolicyEvaluator {
 
     /** Evaluates the request. A runtime exception here is a bug; callers must treat it as a deny (fail closed). */
     public Decision evaluate(AuthorizationRequest request) {
-        if (request.identityOnly()) {
-            return evaluateIdentityOnly(request);
-        }
-        return evaluateAll(request);
+        Decision decision = request.identityOnly() ? evaluateIdentityOnly(request) : evaluateAll(request);
+        DecisionTrace.observe(decision);
+        return decision;
     }
 
     private Decision evaluateIdentityOnly(AuthorizationRequest request) {

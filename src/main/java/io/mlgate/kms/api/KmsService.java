@@ -1435,6 +1435,7 @@ public final class KmsService implements JsonService {
             return;
         }
         if (decision.outcome() == Decision.Outcome.IMPLICIT_DENY && grantAllows(c.caller(), operation, key, auth)) {
+            io.mlgate.iam.eval.DecisionTrace.grantAllowed();
             return;
         }
         throw KmsErrors.accessDenied(AccessDeniedMessage.render(request, decision));
