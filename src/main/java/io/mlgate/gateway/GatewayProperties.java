@@ -29,6 +29,13 @@ import java.time.Duration;
  *                   (crypto-shredding: a refused key stops the endpoint; 0 = never; default 60 s)
  * @param bearerRoleArn  when set, InvokeEndpoint also accepts {@code Authorization: Bearer <OIDC ID token>} for
  *                       this role, under its web-identity trust policy (off by default; for non-AWS clients)
+ * @param auditSegmentSize  a log file is closed when it would grow past this many bytes (default 64 MiB)
+ * @param auditRollInterval a log file holding records is closed when it is this old (default 5 min)
+ * @param auditDigestPeriod how often a signed digest file is written (default 1 h, at least 1 min)
+ * @param auditRetention    digest periods older than this are archived or deleted (default: kept forever)
+ * @param auditRetentionAction {@code archive} (move into {@code auditArchiveDir}, the default) or {@code delete}
+ * @param auditArchiveDir   where retention moves expired files (default audit-archive/ beside audit/)
+ * @param auditLookupDataEvents whether LookupEvents also returns data events (InvokeEndpoint); default true
  */
 @ConfigurationProperties("mlgate")
 public record GatewayProperties(
@@ -48,7 +55,14 @@ public record GatewayProperties(
         Duration policiesReloadInterval,
         Boolean demo,
         String bearerRoleArn,
-        Duration keyRecheckInterval) {
+        Duration keyRecheckInterval,
+        Long auditSegmentSize,
+        Duration auditRollInterval,
+        Duration auditDigestPeriod,
+        Duration auditRetention,
+        String auditRetentionAction,
+        Path auditArchiveDir,
+        Boolean auditLookupDataEvents) {
 
     public GatewayProperties {
         home = home == null ? Path.of(".") : home;
@@ -69,6 +83,22 @@ public record GatewayProperties(
         demo = demo == null || demo;
         keyRecheckInterval = keyRecheckInterval == null ? Duration.ofSeconds(60) : keyRecheckInterval;
         bearerRoleArn = bearerRoleArn == null || bearerRoleArn.isBlank() ? null : bearerRoleArn.strip();
+        auditSegmentSize = auditSegmentSize == null ? 64L * 1024 * 1024 : auditSegmentSize;
+        auditRollInterval = auditRollInterval == null ? Duration.ofMinutes(5) : auditRollInterval;
+        auditDigestPeriod = auditDigestPeriod == null ? Duration.ofHours(1) : auditDigestPeriod;
+        if (auditDigestPeriod.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("mlgate.audit-digest-period must be at least 1m");
+        }
+        if (auditRetention != null && (auditRetention.isZero() || auditRetention.isNegative())) {
+            auditRetention = null;
+        }
+        auditRetentionAction = auditRetentionAction == null || auditRetentionAction.isBlank() ? "archive"
+                : auditRetentionAction.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!auditRetentionAction.equals("archive") && !auditRetentionAction.equals("delete")) {
+            throw new IllegalArgumentException("mlgate.audit-retention-action must be archive or delete");
+        }
+        auditArchiveDir = resolve(home, auditArchiveDir, "audit-archive");
+        auditLookupDataEvents = auditLookupDataEvents == null || auditLookupDataEvents;
     }
 
     public boolean bearerTokensEnabled() {
