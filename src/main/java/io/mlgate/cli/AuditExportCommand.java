@@ -155,7 +155,9 @@ public final class AuditExportCommand implements Callable<Integer> {
             } else {
                 try (ProgressBar bar = new ProgressBarBuilder().setTaskName("export")
                         .setInitialMax(plan.totalBytes()).setUnit("MiB", 1 << 20)
-                        .setConsumer(new ConsoleProgressBarConsumer(err)).build()) {
+                        .setConsumer(System.console() == null
+                                ? new ConsoleProgressBarConsumer(err, 100) // not a terminal: no width probing
+                                : new ConsoleProgressBarConsumer(err)).build()) {
                     LongConsumer progress = bar::stepTo;
                     summary = writer.write(plan, out, progress);
                 }

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 import tools.jackson.core.JacksonException;
@@ -153,6 +154,7 @@ public final class BundleVerifier {
     private static Map<String, Extracted> extract(Path bundle, Path workDir, Path trail, List<BundleProblem> problems)
             throws IOException {
         Map<String, Extracted> out = new LinkedHashMap<>();
+        List<String> streamed = new ArrayList<>();
         Set<String> eventFiles = Set.of(ExportFormat.JSONL.entryName(), ExportFormat.CSV.entryName(),
                 ExportFormat.OCSF.entryName());
         try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(bundle)))) {
@@ -160,6 +162,7 @@ public final class BundleVerifier {
             int other = 0;
             while ((e = zip.getNextEntry()) != null) {
                 String name = e.getName();
+                streamed.add(name);
                 Path target;
                 String trailPath = BundleLayout.trailPath(name);
                 if (trailPath != null) {
@@ -194,7 +197,26 @@ public final class BundleVerifier {
         if (out.isEmpty()) {
             throw new IOException(bundle + " is not a zip file or is empty");
         }
+        checkCentralDirectory(bundle, streamed, problems);
         return out;
+    }
+
+    /**
+     * Unzip tools read the central directory, this verifier the entries in file order: a crafted zip could show
+     * them different files, so both listings must name the same entries in the same order.
+     */
+    private static void checkCentralDirectory(Path bundle, List<String> streamed, List<BundleProblem> problems) {
+        List<String> central = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            zip.stream().forEach(e -> central.add(e.getName()));
+        } catch (IOException | RuntimeException e) {
+            problems.add(new BundleProblem(Type.INVALID_FORMAT, "-", "the zip's central directory cannot be read"));
+            return;
+        }
+        if (!central.equals(streamed)) {
+            problems.add(new BundleProblem(Type.EXTRA_ENTRY, "-", "the zip's central directory lists other entries "
+                    + "than the zip holds"));
+        }
     }
 
     // ---------------------------------------------------------------- manifest and entries

@@ -239,6 +239,22 @@ class BundleTamperTest {
     }
 
     @Test
+    void aCentralDirectoryThatShowsUnzipToolsOtherEntries() throws IOException {
+        var e = entries();
+        e.put("hidden.txt", "x".getBytes(StandardCharsets.UTF_8));
+        Path z = work.resolve("cen.zip");
+        Zips.write(z, e); // rename the entry in the central directory only (its last occurrence)
+        String raw = new String(Files.readAllBytes(z), StandardCharsets.ISO_8859_1);
+        int at = raw.lastIndexOf("hidden.txt");
+        Files.write(z, (raw.substring(0, at) + "events.csv" + raw.substring(at + 10))
+                .getBytes(StandardCharsets.ISO_8859_1));
+        BundleVerification v = BundleVerifier.create().verify(z);
+        assertThat(v.problems()).extracting(BundleProblem::type).containsExactly(EXTRA_ENTRY, EXTRA_ENTRY);
+        assertThat(v.problems()).extracting(BundleProblem::detail).contains(
+                "the zip's central directory lists other entries than the zip holds");
+    }
+
+    @Test
     void aMissingManifest() throws IOException {
         var e = entries();
         e.remove("manifest.json");
