@@ -132,6 +132,28 @@ class OcsfEventsTest {
     }
 
     @Test
+    void numbersKeepTheirStoredDigits() throws IOException {
+        String line = "{\"eventVersion\":\"1.11\",\"eventTime\":\"2026-11-26T10:00:00Z\",\"eventName\":\"X\","
+                + "\"additionalEventData\":{\"a\":100.0,\"b\":1e3,\"c\":0.1000,\"d\":12345678901234567890}}";
+        String out = Records.render(ExportFormat.OCSF, line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(out).contains("\"additionalEventData\":{\"a\":100.0,\"b\":1E+3,\"c\":0.1000,"
+                + "\"d\":12345678901234567890}").endsWith("}\n");
+    }
+
+    @Test
+    void aLineThatIsNotARecordStopsTheDerivation() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Records.render(ExportFormat.JSONL,
+                        "{\"eventTime\":\"2026-11-26T10:00:00Z\"}".getBytes(), "not json".getBytes()))
+                .isInstanceOf(IOException.class).hasMessageContaining("line 2");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Records.render(ExportFormat.JSONL,
+                        "{\"eventName\":\"X\"}".getBytes()))
+                .isInstanceOf(IOException.class).hasMessageContaining("eventTime");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Records.render(ExportFormat.JSONL,
+                        "{\"eventTime\":\"2026-11-26T10:00:00Z\",\"a\":1,\"a\":2}".getBytes()))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
     void ipAddressesAndServiceNames() {
         assertThat(OcsfEvents.looksLikeIp("10.0.0.7")).isTrue();
         assertThat(OcsfEvents.looksLikeIp("2001:db8::1")).isTrue();
