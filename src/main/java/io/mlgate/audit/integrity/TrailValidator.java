@@ -487,6 +487,11 @@ public final class TrailValidator {
                     continue;
                 }
                 if (!d.describes() || !p.d.readable()) {
+                    Node outside = !d.inRange && !d.describes() ? d : !p.inRange && !p.d.readable() ? p : null;
+                    if (outside != null) {
+                        problem(ProblemType.CHAIN_BROKEN, outside.path(), "just outside the range, it is not an"
+                                + " authentic digest: the link at the range edge cannot be confirmed");
+                    }
                     continue;
                 }
                 DigestContent c = d.c();
@@ -502,11 +507,11 @@ public final class TrailValidator {
                 if (!TrailFiles.HASH_ALGORITHM.equals(c.previousDigestHashAlgorithm())) {
                     problem(ProblemType.INVALID_FORMAT, d.path(), "previousDigestHashAlgorithm is not SHA-256");
                 }
-                if (p.status != Status.MODIFIED && !p.d.hash().equals(c.previousDigestHashValue())) {
+                if (!(p.inRange && p.status == Status.MODIFIED) && !p.d.hash().equals(c.previousDigestHashValue())) {
                     problem(ProblemType.CHAIN_BROKEN, d.path(), "previousDigestHashValue is not the hash of "
                             + p.path());
                 }
-                if (p.status != Status.BAD_SIGNATURE && p.d.signature() != null
+                if (!(p.inRange && p.status == Status.BAD_SIGNATURE) && p.d.signature() != null
                         && !p.d.signature().equals(c.previousDigestSignature())) {
                     problem(ProblemType.CHAIN_BROKEN, d.path(), "previousDigestSignature is not the signature of "
                             + p.path());

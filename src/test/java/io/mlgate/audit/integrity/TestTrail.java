@@ -79,9 +79,25 @@ final class TestTrail {
         this.audit = home.resolve("audit");
         this.keysDir = home.resolve("keys");
         Files.createDirectories(audit);
+        copyTree(templateKeys(), keysDir);
         root = RootKey.loadOrCreate(keysDir);
         keys = AuditSigningKeys.loadOrCreate(keysDir, root, clock);
         writer = new DigestWriter(audit, keys, ACCOUNT, clock, Duration.ofHours(1));
+    }
+
+    private static Path template;
+
+    /** A keys/ folder with a root key and one audit signing key, made once per JVM (RSA generation is slow). */
+    static synchronized Path templateKeys() throws IOException {
+        if (template == null) {
+            Files.createDirectories(Path.of("target"));
+            Path dir = Files.createTempDirectory(Path.of("target"), "audit-keys-template");
+            Path keys = dir.resolve("keys");
+            AuditSigningKeys.loadOrCreate(keys, RootKey.loadOrCreate(keys), new MutableClock(T0));
+            Files.deleteIfExists(keys.resolve(AuditSigningKeys.FILE + ".lock"));
+            template = keys;
+        }
+        return template;
     }
 
     /**
