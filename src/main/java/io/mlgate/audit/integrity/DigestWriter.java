@@ -156,6 +156,29 @@ public final class DigestWriter {
                 content.firstLogSequence(), content.lastLogSequence(), listed, missing, repairs);
     }
 
+    /**
+     * The last log sequence the chain already covers (0 for a new chain): the smallest value {@link #write} accepts.
+     *
+     * @throws BrokenChainException if the chain on disk cannot be read
+     */
+    public synchronized long coveredSequence() throws IOException {
+        TrailState state = TrailState.read(auditDir);
+        if (state.digests.isEmpty()) {
+            return 0;
+        }
+        LoadedDigest newest = state.load(state.digests.lastEntry().getValue().get(0));
+        if (!newest.readable()) {
+            throw new BrokenChainException(newest.name().relativePath() + " is unreadable; run mlgate audit validate");
+        }
+        return lastCovered(state, newest);
+    }
+
+    /** The highest sequence among the closed log files ({@code events-*.jsonl.gz}) in {@code auditDir}, or 0. */
+    public static long highestClosedSequence(Path auditDir) throws IOException {
+        return TrailState.read(auditDir).closedLogFiles().keySet().stream().mapToLong(Long::longValue).max()
+                .orElse(0);
+    }
+
     private void writeHead(Path digestsDir, DigestName name, long dseq, String hash, String signature,
                            String endTime, Instant now, SigningKey key) throws IOException {
         ObjectNode head = TrailFiles.JSON.createObjectNode();
