@@ -245,7 +245,7 @@ public final class TrailValidator {
                 return;
             }
             long end = bySeq.lastKey();
-            if (head != null && end > head.digestSequence()) {
+            if (headTrusted && end > head.digestSequence()) {
                 // a digest newer than the head is accepted only as an interrupted write right after it
                 for (long dseq : new ArrayList<>(bySeq.tailMap(head.digestSequence(), false).keySet())) {
                     List<LoadedDigest> extra = bySeq.get(dseq);
@@ -267,7 +267,7 @@ public final class TrailValidator {
                 reportStraySignatures(accountedSigs, Set.of());
                 return;
             }
-            String expected = head != null && head.digestSequence() == bySeq.lastKey() ? head.digestS3Object() : null;
+            String expected = headTrusted && head.digestSequence() == bySeq.lastKey() ? head.digestS3Object() : null;
             List<Node> descending = new ArrayList<>();
             for (long dseq : bySeq.descendingKeySet()) {
                 List<LoadedDigest> candidates = bySeq.get(dseq);
@@ -308,7 +308,7 @@ public final class TrailValidator {
                     continue;
                 }
                 DigestName base = TrailFiles.parseDigestName(sig.substring(0, sig.length() - 4));
-                if (present.contains(base.dseq()) || (head != null && base.dseq() > head.digestSequence())) {
+                if (present.contains(base.dseq()) || (headTrusted && base.dseq() > head.digestSequence())) {
                     problem(ProblemType.INSERTED_FILE, "digests/" + sig, "a signature without its digest");
                 }
                 // otherwise the signature of a missing digest: reported as MISSING_DIGEST

@@ -343,6 +343,12 @@ class TrailTamperTest {
         assertThat(Files.readString(headFile)).isNotEqualTo(head);
         assertOnly(dir, BAD_SIGNATURE);
 
+        // an unsigned head pointing back does not make the newer digests look inserted
+        Path rolled = copy();
+        Path rolledHead = rolled.resolve("digests/head.json");
+        Files.writeString(rolledHead, head.replace("\"mlgateDigestSequence\" : 4", "\"mlgateDigestSequence\" : 2"));
+        assertOnly(rolled, BAD_SIGNATURE);
+
         Path dir2 = copy();
         Files.delete(dir2.resolve("digests/head.json"));
         assertOnly(dir2, CHAIN_BROKEN);
