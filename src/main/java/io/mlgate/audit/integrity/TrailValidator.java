@@ -156,6 +156,12 @@ public final class TrailValidator {
             String shown = fromFolder ? PublicKeyList.FILE : file.toString();
             try {
                 keys = PublicKeyList.read(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (fromFolder && !hasDigests()) {
+                    information.add("no digest has been written yet (public-keys.json comes with the first)");
+                } else {
+                    problem(ProblemType.INVALID_FORMAT, shown, "is missing");
+                }
             } catch (IOException e) {
                 problem(ProblemType.INVALID_FORMAT, shown, "cannot be read: " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -167,6 +173,14 @@ public final class TrailValidator {
                         + " elsewhere as a trust anchor");
             }
             return fromFolder;
+        }
+
+        private boolean hasDigests() {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(TrailFiles.DIGESTS))) {
+                return ds.iterator().hasNext();
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         private void loadRetention() throws IOException {

@@ -247,6 +247,18 @@ class DigestWriterTest {
     }
 
     @Test
+    void aFolderBeforeItsFirstDigestIsValidAndItsLogsNotYetDigested() throws IOException {
+        TestTrail t = new TestTrail(dir);
+        t.logs(2, 2);
+        ValidationReport r = t.validate();
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.notYetDigested()).hasSize(2);
+        t.digest();
+        Files.delete(t.audit.resolve("public-keys.json"));
+        assertThat(t.validate().problemTypes()).contains(ProblemType.INVALID_FORMAT);
+    }
+
+    @Test
     void theWriterRejectsBadSettings() throws IOException {
         TestTrail t = new TestTrail(dir);
         assertThatThrownBy(() -> new DigestWriter(t.audit, t.keys, "12345", t.clock, Duration.ofHours(1)))
