@@ -15,22 +15,47 @@ import java.util.regex.Pattern;
  * public half is published in {@code public-keys.json} (first 32 hex digits of the SHA-256 of the public key's DER
  * SubjectPublicKeyInfo). {@link #toString()} never shows key material.
  */
-public record BundleSigningKey(PrivateKey privateKey, String fingerprint) {
+public record BundleSigningKey(Signer signer, String fingerprint) {
+
+    /** Produces SHA256withRSA signatures with the private key, wherever that key is kept. */
+    @FunctionalInterface
+    public interface Signer {
+        byte[] sign(byte[] data);
+    }
 
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
 
     /**
-     * @throws IllegalArgumentException if the key is not RSA or the fingerprint is not 32 lowercase hex digits
+     * @throws IllegalArgumentException if the fingerprint is not 32 lowercase hex digits
      */
     public BundleSigningKey {
-        Objects.requireNonNull(privateKey, "privateKey");
+        Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(fingerprint, "fingerprint");
-        if (!"RSA".equals(privateKey.getAlgorithm())) {
-            throw new IllegalArgumentException("the audit signing key must be RSA, not " + privateKey.getAlgorithm());
-        }
         if (!FINGERPRINT.matcher(fingerprint).matches()) {
             throw new IllegalArgumentException("a key fingerprint is 32 lowercase hex digits");
         }
+    }
+
+    /**
+     * A signing key held in memory as an RSA private key.
+     *
+     * @throws IllegalArgumentException if the key is not RSA or the fingerprint is not 32 lowercase hex digits
+     */
+    public BundleSigningKey(PrivateKey privateKey, String fingerprint) {
+        this(rsaSigner(privateKey), fingerprint);
+    }
+
+    private static Signer rsaSigner(PrivateKey privateKey) {
+        Objects.requireNonNull(privateKey, "privateKey");
+        if (!"RSA".equals(privateKey.getAlgorithm())) {
+            throw new IllegalArgumentException("the audit signing key must be RSA, not " + privateKey.getAlgorithm());
+        }
+        return data -> RsaSignatures.sign(privateKey, data);
+    }
+
+    /** The SHA256withRSA signature of {@code data}. */
+    public byte[] sign(byte[] data) {
+        return signer.sign(data);
     }
 
     /**

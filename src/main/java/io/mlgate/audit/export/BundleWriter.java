@@ -195,7 +195,7 @@ public final class BundleWriter {
                 BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, created, query, count,
                         signingKey.fingerprint(), entries);
                 byte[] manifestBytes = manifest.toJson();
-                byte[] signature = RsaSignatures.sign(signingKey.privateKey(), manifestBytes);
+                byte[] signature = signingKey.sign(manifestBytes);
                 if (!RsaSignatures.verify(publishedKey(), manifestBytes, TrailJson.hex(signature))) {
                     throw new IOException("the signing key does not match the public key published with fingerprint "
                             + signingKey.fingerprint());

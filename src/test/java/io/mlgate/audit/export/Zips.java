@@ -57,6 +57,6 @@ final class Zips {
                 key.fingerprint(), list);
         byte[] bytes = m.toJson();
         entries.put(BundleLayout.MANIFEST, bytes);
-        entries.put(BundleLayout.MANIFEST_SIG, RsaSignatures.sigFile(RsaSignatures.sign(key.privateKey(), bytes)));
+        entries.put(BundleLayout.MANIFEST_SIG, RsaSignatures.sigFile(key.sign(bytes)));
     }
 }
