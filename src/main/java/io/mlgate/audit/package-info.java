@@ -18,7 +18,9 @@
  * {@code AuditLogRecovered} service event.
  *
  * <p>Writing: {@link io.mlgate.audit.AuditLog} serializes on the caller's thread and group-commits on one writer
- * thread; {@link io.mlgate.audit.AuditLog#rollNow()} closes the active segment for digests; it fails closed ({@link io.mlgate.audit.AuditUnavailableException}) on a full queue or any I/O error.
+ * thread; it fails closed ({@link io.mlgate.audit.AuditUnavailableException}) on a full queue or any I/O error.
+ * {@link io.mlgate.audit.AuditLog#rollNow()} closes the active segment and reports, as
+ * {@link io.mlgate.audit.ClosedSegments}, which segments are closed (what a digest may cover).
  * Reading: {@link io.mlgate.audit.AuditLogReader}.
  */
 package io.mlgate.audit;
