@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * One immutable audit record in the CloudTrail 1.11 record format (one API call, allowed, denied or rejected at
@@ -42,6 +44,32 @@ public final class AuditEvent {
 
     private record FormattedSecond(long epochSecond, String text) {
     }
+
+    // Field names pre-encoded once: writing them is then a copy, not a per-character escape check.
+    private static final SerializableString NAME_ADDITIONAL_EVENT_DATA = new SerializedString("additionalEventData");
+    private static final SerializableString NAME_API_VERSION = new SerializedString("apiVersion");
+    private static final SerializableString NAME_AWS_REGION = new SerializedString("awsRegion");
+    private static final SerializableString NAME_ERROR_CODE = new SerializedString("errorCode");
+    private static final SerializableString NAME_ERROR_MESSAGE = new SerializedString("errorMessage");
+    private static final SerializableString NAME_EVENT_CATEGORY = new SerializedString("eventCategory");
+    private static final SerializableString NAME_EVENT_ID = new SerializedString("eventID");
+    private static final SerializableString NAME_EVENT_NAME = new SerializedString("eventName");
+    private static final SerializableString NAME_EVENT_SOURCE = new SerializedString("eventSource");
+    private static final SerializableString NAME_EVENT_TIME = new SerializedString("eventTime");
+    private static final SerializableString NAME_EVENT_TYPE = new SerializedString("eventType");
+    private static final SerializableString NAME_EVENT_VERSION = new SerializedString("eventVersion");
+    private static final SerializableString NAME_MANAGEMENT_EVENT = new SerializedString("managementEvent");
+    private static final SerializableString NAME_READ_ONLY = new SerializedString("readOnly");
+    private static final SerializableString NAME_RECIPIENT_ACCOUNT_ID = new SerializedString("recipientAccountId");
+    private static final SerializableString NAME_REQUEST_ID = new SerializedString("requestID");
+    private static final SerializableString NAME_REQUEST_PARAMETERS = new SerializedString("requestParameters");
+    private static final SerializableString NAME_RESOURCES = new SerializedString("resources");
+    private static final SerializableString NAME_RESPONSE_ELEMENTS = new SerializedString("responseElements");
+    private static final SerializableString NAME_SOURCE_IPADDRESS = new SerializedString("sourceIPAddress");
+    private static final SerializableString NAME_TLS_DETAILS = new SerializedString("tlsDetails");
+    private static final SerializableString NAME_USER_AGENT = new SerializedString("userAgent");
+    private static final SerializableString NAME_USER_IDENTITY = new SerializedString("userIdentity");
+    private static final SerializableString NAME_VPC_ENDPOINT_ID = new SerializedString("vpcEndpointId");
 
     private final UserIdentity userIdentity;
     private final Instant eventTime;
@@ -114,46 +142,58 @@ public final class AuditEvent {
      */
     public void writeJson(JsonGenerator g) {
         g.writeStartObject();
-        g.writeStringProperty("eventVersion", EVENT_VERSION);
-        g.writeName("userIdentity");
+        g.writeName(NAME_EVENT_VERSION);
+        g.writeString(EVENT_VERSION);
+        g.writeName(NAME_USER_IDENTITY);
         userIdentity.writeJson(g);
-        g.writeStringProperty("eventTime", formatTime(eventTime));
-        g.writeStringProperty("eventSource", eventSource);
-        g.writeStringProperty("eventName", eventName);
-        g.writeStringProperty("awsRegion", awsRegion);
-        g.writeStringProperty("sourceIPAddress", sourceIPAddress);
-        UserIdentity.optional(g, "userAgent", userAgent);
-        UserIdentity.optional(g, "errorCode", errorCode);
-        UserIdentity.optional(g, "errorMessage", errorMessage);
-        g.writeName("requestParameters");
+        g.writeName(NAME_EVENT_TIME);
+        g.writeString(formatTime(eventTime));
+        g.writeName(NAME_EVENT_SOURCE);
+        g.writeString(eventSource);
+        g.writeName(NAME_EVENT_NAME);
+        g.writeString(eventName);
+        g.writeName(NAME_AWS_REGION);
+        g.writeString(awsRegion);
+        g.writeName(NAME_SOURCE_IPADDRESS);
+        g.writeString(sourceIPAddress);
+        UserIdentity.optional(g, NAME_USER_AGENT, userAgent);
+        UserIdentity.optional(g, NAME_ERROR_CODE, errorCode);
+        UserIdentity.optional(g, NAME_ERROR_MESSAGE, errorMessage);
+        g.writeName(NAME_REQUEST_PARAMETERS);
         writeNullable(g, requestParameters);
-        g.writeName("responseElements");
+        g.writeName(NAME_RESPONSE_ELEMENTS);
         writeNullable(g, responseElements);
         if (additionalEventData != null) {
-            g.writeName("additionalEventData");
+            g.writeName(NAME_ADDITIONAL_EVENT_DATA);
             additionalEventData.writeJson(g);
         }
-        g.writeStringProperty("requestID", requestID);
-        g.writeStringProperty("eventID", eventID.toString());
+        g.writeName(NAME_REQUEST_ID);
+        g.writeString(requestID);
+        g.writeName(NAME_EVENT_ID);
+        g.writeString(eventID.toString());
         if (readOnly != null) {
-            g.writeBooleanProperty("readOnly", readOnly);
+            g.writeName(NAME_READ_ONLY);
+            g.writeBoolean(readOnly);
         }
         if (!resources.isEmpty()) {
-            g.writeName("resources");
+            g.writeName(NAME_RESOURCES);
             g.writeStartArray();
             for (EventResource r : resources) {
                 r.writeJson(g);
             }
             g.writeEndArray();
         }
-        g.writeStringProperty("eventType", eventType.wireName());
-        UserIdentity.optional(g, "apiVersion", apiVersion);
-        g.writeBooleanProperty("managementEvent", eventCategory == EventCategory.MANAGEMENT);
-        UserIdentity.optional(g, "recipientAccountId", recipientAccountId);
-        UserIdentity.optional(g, "vpcEndpointId", vpcEndpointId);
-        g.writeStringProperty("eventCategory", eventCategory.wireName());
+        g.writeName(NAME_EVENT_TYPE);
+        g.writeString(eventType.wireName());
+        UserIdentity.optional(g, NAME_API_VERSION, apiVersion);
+        g.writeName(NAME_MANAGEMENT_EVENT);
+        g.writeBoolean(eventCategory == EventCategory.MANAGEMENT);
+        UserIdentity.optional(g, NAME_RECIPIENT_ACCOUNT_ID, recipientAccountId);
+        UserIdentity.optional(g, NAME_VPC_ENDPOINT_ID, vpcEndpointId);
+        g.writeName(NAME_EVENT_CATEGORY);
+        g.writeString(eventCategory.wireName());
         if (tlsDetails != null) {
-            g.writeName("tlsDetails");
+            g.writeName(NAME_TLS_DETAILS);
             tlsDetails.writeJson(g);
         }
         g.writeEndObject();
@@ -174,15 +214,63 @@ public final class AuditEvent {
         return out.toByteArray();
     }
 
-    /** This record as compact UTF-8 JSON followed by {@code '\n'}: one line of an event log segment. */
+    /**
+     * This record as compact UTF-8 JSON followed by {@code '\n'}: one line of an event log segment. Serializes into a
+     * per-thread buffer (the append hot path), so the only allocation left is the exact-size result.
+     */
     byte[] toJsonLine() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-        writeTo(out);
-        out.write('\n');
-        return out.toByteArray();
+        LineBuffer out = LINE_BUFFER.get();
+        out.reset();
+        try {
+            writeTo(out);
+            out.write('\n');
+            return out.toByteArray();
+        } finally {
+            if (out.capacity() > LineBuffer.KEEP_BYTES) {
+                LINE_BUFFER.remove(); // a rare huge record: do not keep its buffer per thread
+            }
+        }
     }
 
-    private void writeTo(ByteArrayOutputStream out) {
+    private static final ThreadLocal<LineBuffer> LINE_BUFFER = ThreadLocal.withInitial(LineBuffer::new);
+
+    /** An unsynchronized growable byte buffer, reused per thread. */
+    private static final class LineBuffer extends java.io.OutputStream {
+        static final int KEEP_BYTES = 64 * 1024;
+        private byte[] buf = new byte[4096];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        int capacity() {
+            return buf.length;
+        }
+
+        @Override
+        public void write(int b) {
+            if (size == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (len > buf.length - size) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+            }
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buf, size);
+        }
+    }
+
+    private void writeTo(java.io.OutputStream out) {
         try (JsonGenerator g = EventText.JSON.createGenerator(out)) {
             writeJson(g);
         }

@@ -1,11 +1,12 @@
 package io.mlgate.audit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Immutable settings of an {@link AuditLog}: durability mode, segment roll size, queue bound, where append futures
+ * Immutable settings of an {@link AuditLog}: durability mode, segment roll size and interval, queue bound, where append futures
  * are completed, the clock used for segment names and the region/account stamped on the log's own service events.
  */
 public final class AuditLogSettings {
@@ -13,9 +14,11 @@ public final class AuditLogSettings {
     public static final long DEFAULT_MAX_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_QUEUE_CAPACITY = 16_384;
     public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_ROLL_INTERVAL = Duration.ofMinutes(5);
 
     private final Durability durability;
     private final long maxSegmentBytes;
+    private final Duration rollInterval;
     private final int queueCapacity;
     private final long maxQueuedBytes;
     private final Executor completionExecutor;
@@ -26,6 +29,7 @@ public final class AuditLogSettings {
     private AuditLogSettings(Builder b) {
         this.durability = b.durability;
         this.maxSegmentBytes = b.maxSegmentBytes;
+        this.rollInterval = b.rollInterval;
         this.queueCapacity = b.queueCapacity;
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.completionExecutor = b.completionExecutor;
@@ -34,7 +38,7 @@ public final class AuditLogSettings {
         this.accountId = b.accountId;
     }
 
-    /** STRICT, 64 MiB segments, at most 16384 queued records and 64 MiB queued, futures completed on the writer thread, UTC system clock. */
+    /** STRICT, 64 MiB segments rolled at least every 5 minutes, at most 16384 queued records and 64 MiB queued, futures completed on the writer thread, UTC system clock. */
     public static AuditLogSettings defaults() {
         return builder().build();
     }
@@ -49,6 +53,11 @@ public final class AuditLogSettings {
 
     public long maxSegmentBytes() {
         return maxSegmentBytes;
+    }
+
+    /** A segment that holds records is rolled once it is this old (by {@link #clock()}). */
+    public Duration rollInterval() {
+        return rollInterval;
     }
 
     public int queueCapacity() {
@@ -80,7 +89,8 @@ public final class AuditLogSettings {
 
     @Override
     public String toString() {
-        return "AuditLogSettings[" + durability + ", maxSegmentBytes=" + maxSegmentBytes + ", queueCapacity="
+        return "AuditLogSettings[" + durability + ", maxSegmentBytes=" + maxSegmentBytes + ", rollInterval="
+                + rollInterval + ", queueCapacity="
                 + queueCapacity + "]";
     }
 
@@ -88,6 +98,7 @@ public final class AuditLogSettings {
     public static final class Builder {
         private Durability durability = Durability.strict();
         private long maxSegmentBytes = DEFAULT_MAX_SEGMENT_BYTES;
+        private Duration rollInterval = DEFAULT_ROLL_INTERVAL;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private Executor completionExecutor;
@@ -109,6 +120,19 @@ public final class AuditLogSettings {
                 throw new IllegalArgumentException("maxSegmentBytes must be positive");
             }
             this.maxSegmentBytes = v;
+            return this;
+        }
+
+        /**
+         * A segment that holds records is rolled (and then compressed) once it is older than this, measured from its
+         * creation with the settings' clock ({@code mlgate.audit-roll-interval}, default 5 minutes). Positive.
+         */
+        public Builder rollInterval(Duration v) {
+            Objects.requireNonNull(v, "rollInterval");
+            if (v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("rollInterval must be positive");
+            }
+            this.rollInterval = v;
             return this;
         }
 

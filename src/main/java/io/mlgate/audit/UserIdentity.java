@@ -3,6 +3,8 @@ package io.mlgate.audit;
 import java.util.Objects;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * The {@code userIdentity} of a CloudTrail record: who made the call (type, principal id, ARN, account, the access
@@ -10,6 +12,16 @@ import tools.jackson.core.JsonGenerator;
  * or a session token. Null parts are omitted from the JSON; {@code type} is always written.
  */
 public final class UserIdentity {
+
+    private static final SerializableString NAME_ACCESS_KEY_ID = new SerializedString("accessKeyId");
+    private static final SerializableString NAME_ACCOUNT_ID = new SerializedString("accountId");
+    private static final SerializableString NAME_ARN = new SerializedString("arn");
+    private static final SerializableString NAME_IDENTITY_PROVIDER = new SerializedString("identityProvider");
+    private static final SerializableString NAME_INVOKED_BY = new SerializedString("invokedBy");
+    private static final SerializableString NAME_PRINCIPAL_ID = new SerializedString("principalId");
+    private static final SerializableString NAME_SESSION_CONTEXT = new SerializedString("sessionContext");
+    private static final SerializableString NAME_TYPE = new SerializedString("type");
+    private static final SerializableString NAME_USER_NAME = new SerializedString("userName");
 
     private final IdentityType type;
     private final String principalId;
@@ -81,24 +93,32 @@ public final class UserIdentity {
     /** Writes this identity as one JSON object value. */
     public void writeJson(JsonGenerator g) {
         g.writeStartObject();
-        g.writeStringProperty("type", type.wireName());
-        optional(g, "principalId", principalId);
-        optional(g, "arn", arn);
-        optional(g, "accountId", accountId);
-        optional(g, "accessKeyId", accessKeyId);
-        optional(g, "userName", userName);
+        g.writeName(NAME_TYPE);
+        g.writeString(type.wireName());
+        optional(g, NAME_PRINCIPAL_ID, principalId);
+        optional(g, NAME_ARN, arn);
+        optional(g, NAME_ACCOUNT_ID, accountId);
+        optional(g, NAME_ACCESS_KEY_ID, accessKeyId);
+        optional(g, NAME_USER_NAME, userName);
         if (sessionContext != null) {
-            g.writeName("sessionContext");
+            g.writeName(NAME_SESSION_CONTEXT);
             sessionContext.writeJson(g);
         }
-        optional(g, "invokedBy", invokedBy);
-        optional(g, "identityProvider", identityProvider);
+        optional(g, NAME_INVOKED_BY, invokedBy);
+        optional(g, NAME_IDENTITY_PROVIDER, identityProvider);
         g.writeEndObject();
     }
 
     static void optional(JsonGenerator g, String name, String value) {
         if (value != null) {
             g.writeStringProperty(name, value);
+        }
+    }
+
+    static void optional(JsonGenerator g, SerializableString name, String value) {
+        if (value != null) {
+            g.writeName(name);
+            g.writeString(value);
         }
     }
 

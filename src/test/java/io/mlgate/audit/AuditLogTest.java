@@ -67,21 +67,28 @@ class AuditLogTest {
             assertThat(requestIds(dir)).containsExactly("one");
             assertThat(log.isHealthy()).isTrue();
         }
+        // close() closed the segment: only its .jsonl.gz is left
+        assertThat(SegmentFiles.eventFiles(dir)).singleElement().asString()
+                .matches("events-\\d{8}T\\d{6}Z-000001\\.jsonl\\.gz");
         List<Path> segments = AuditLogReader.of(dir).segments();
         assertThat(segments).hasSize(1);
-        assertThat(segments.get(0).getFileName().toString()).matches("events-\\d{8}T\\d{6}Z-000001\\.jsonl");
-        assertThat(Files.readString(segments.get(0))).endsWith("\n").doesNotContain("\n\n");
+        assertThat(new String(SegmentFiles.content(segments.get(0)), java.nio.charset.StandardCharsets.UTF_8))
+                .endsWith("\n").doesNotContain("\n\n");
     }
 
     @Test
-    void writerIsANamedDaemonThreadThatStopsOnClose() throws Exception {
+    void writerAndCloserAreNamedDaemonThreadsThatStopOnClose() throws Exception {
         AuditLog log = AuditLog.open(dir, AuditLogSettings.defaults());
         log.append(event("x")).get(10, TimeUnit.SECONDS);
         assertThat(log.writerThread().getName()).isEqualTo(AuditLog.WRITER_THREAD_NAME);
         assertThat(log.writerThread().isDaemon()).isTrue();
         assertThat(log.writerThread().isAlive()).isTrue();
+        assertThat(log.closerThread().getName()).isEqualTo(AuditLog.CLOSER_THREAD_NAME);
+        assertThat(log.closerThread().isDaemon()).isTrue();
+        assertThat(log.closerThread().isAlive()).isTrue();
         log.close();
         assertThat(log.writerThread().isAlive()).isFalse();
+        assertThat(log.closerThread().isAlive()).isFalse();
     }
 
     @Test
@@ -313,9 +320,12 @@ class AuditLogTest {
         // close returned: every queued record was written, fsynced and its future completed normally
         assertThat(fs).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         assertThat(log.writerThread().isAlive()).isFalse();
-        List<String> segmentOps = io.segmentOps();
-        assertThat(segmentOps.get(segmentOps.size() - 1)).startsWith("close:");
-        assertThat(segmentOps.get(segmentOps.size() - 2)).startsWith("force:");
+        // the writer fsynced the segment before closing it; only then did the closer compress it
+        String segment = SegmentName.listFiles(dir).get(0).name().fileName();
+        List<String> ops = List.copyOf(io.ops);
+        int firstClose = ops.indexOf("close:" + segment);
+        assertThat(ops.subList(0, firstClose)).endsWith("force:" + segment);
+        assertThat(ops.indexOf("open:" + segment + ".gz.tmp")).isGreaterThan(firstClose);
         assertThat(log.isHealthy()).isFalse();
         assertThat(reasonOf(log.append(event("late")))).isEqualTo(AuditUnavailableException.Reason.CLOSED);
         assertThat(requestIds(dir)).hasSize(50).startsWith("c0", "c1").endsWith("c49");
@@ -360,14 +370,16 @@ class AuditLogTest {
         }
         List<Path> segments = AuditLogReader.of(dir).segments();
         assertThat(segments).hasSize(4);
-        List<String> names = segments.stream().map(p -> p.getFileName().toString()).toList();
-        assertThat(names).isSorted();
+        List<String> gzNames = segments.stream().map(p -> p.getFileName().toString()).toList();
+        assertThat(gzNames).isSorted();
+        assertThat(SegmentFiles.eventFiles(dir)).isEqualTo(gzNames);
         for (int i = 0; i < segments.size(); i++) {
-            assertThat(names.get(i)).endsWith(String.format("-%06d.jsonl", i + 1));
-            long size = Files.size(segments.get(i));
-            assertThat(size).isLessThanOrEqualTo(max);
-            assertThat(Files.readString(segments.get(i))).endsWith("\n");
+            assertThat(gzNames.get(i)).endsWith(String.format("-%06d.jsonl.gz", i + 1));
+            byte[] content = SegmentFiles.content(segments.get(i));
+            assertThat((long) content.length).isLessThanOrEqualTo(max);
+            assertThat(content[content.length - 1]).isEqualTo((byte) '\n');
         }
+        List<String> names = gzNames.stream().map(n -> n.substring(0, n.length() - ".gz".length())).toList();
         assertThat(requestIds(dir)).containsExactly("r00", "r01", "r02", "r03", "r04", "r05", "r06", "r07",
                 "r08", "r09");
 
@@ -392,7 +404,7 @@ class AuditLogTest {
         List<Path> segments = AuditLogReader.of(dir).segments();
         assertThat(segments).hasSize(3);
         for (Path p : segments) {
-            assertThat(Files.readAllLines(p)).hasSize(1);
+            assertThat(SegmentFiles.lines(p)).hasSize(1);
         }
         assertThat(requestIds(dir)).containsExactly("big0", "big1", "big2");
     }
@@ -408,7 +420,8 @@ class AuditLogTest {
             log.append(event("2")).get(10, TimeUnit.SECONDS);
         }
         List<String> names = AuditLogReader.of(dir).segments().stream().map(p -> p.getFileName().toString()).toList();
-        assertThat(names).containsExactly("events-20261126T080000Z-000001.jsonl", "events-20261126T080000Z-000002.jsonl");
+        assertThat(names).containsExactly("events-20261126T080000Z-000001.jsonl.gz",
+                "events-20261126T080000Z-000002.jsonl.gz");
         assertThat(requestIds(dir)).containsExactly("1", "2");
         Set<String> all = new HashSet<>(names);
         assertThat(all).hasSize(2);
@@ -419,6 +432,13 @@ class AuditLogTest {
         assertThatThrownBy(() -> AuditLogSettings.builder().maxSegmentBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AuditLogSettings.builder().queueCapacity(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AuditLogSettings.builder().maxQueuedBytes(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AuditLogSettings.builder().rollInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AuditLogSettings.builder().rollInterval(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(AuditLogSettings.defaults().rollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(AuditLogSettings.builder().rollInterval(Duration.ofSeconds(30)).build().rollInterval())
+                .isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> Durability.batched(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThat(AuditLogSettings.defaults().durability().isStrict()).isTrue();
         assertThat(AuditLogSettings.defaults().maxSegmentBytes()).isEqualTo(64L * 1024 * 1024);

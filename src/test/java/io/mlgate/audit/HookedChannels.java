@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link ChannelOpener} for tests: real file channels wrapped so a test can record operations, make writes or
- * fsyncs fail, and hold an fsync until released.
+ * fsyncs of the {@code .jsonl} segments fail, hold such an fsync until released, make writes of the closer's
+ * {@code .jsonl.gz.tmp} files fail, and hold the closer when it opens one.
  */
 final class HookedChannels implements ChannelOpener {
 
@@ -26,6 +27,10 @@ final class HookedChannels implements ChannelOpener {
     final AtomicInteger segmentForces = new AtomicInteger();
     volatile boolean failWrites;
     volatile boolean failForces;
+    /** Writes to {@code .jsonl.gz.tmp} files (the closer's compression output) fail. */
+    volatile boolean failTmpWrites;
+    private volatile CountDownLatch tmpGate;
+    private final CountDownLatch tmpEntered = new CountDownLatch(1);
     private volatile CountDownLatch forceGate;
     private final CountDownLatch forceEntered = new CountDownLatch(1);
 
@@ -39,6 +44,26 @@ final class HookedChannels implements ChannelOpener {
         forceGate = null;
         if (g != null) {
             g.countDown();
+        }
+    }
+
+    /** The closer blocks when it next opens a {@code .tmp} file, until {@link #releaseTmp()}. */
+    void holdTmp() {
+        tmpGate = new CountDownLatch(1);
+    }
+
+    void releaseTmp() {
+        CountDownLatch g = tmpGate;
+        tmpGate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    /** Waits until the closer is blocked opening a {@code .tmp} file. */
+    void awaitTmpEntered() throws InterruptedException {
+        if (!tmpEntered.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("closer never opened a .tmp file");
         }
     }
 
@@ -59,25 +84,42 @@ final class HookedChannels implements ChannelOpener {
     @Override
     public FileChannel open(Path path, OpenOption... options) throws IOException {
         String name = path.getFileName().toString();
-        boolean segment = name.startsWith("events-");
+        boolean segment = name.startsWith("events-") && name.endsWith(".jsonl");
+        boolean tmp = name.endsWith(".tmp");
         ops.add("open:" + name);
-        return new Hooked(FileChannel.open(path, options), name, segment);
+        if (tmp) {
+            CountDownLatch gate = tmpGate;
+            if (gate != null) {
+                tmpEntered.countDown();
+                try {
+                    gate.await(15, TimeUnit.SECONDS); // bounded, so a failing test cannot hang the build
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+        }
+        return new Hooked(FileChannel.open(path, options), name, segment, tmp);
     }
 
     private final class Hooked extends FileChannel {
         private final FileChannel d;
         private final String name;
         private final boolean segment;
+        private final boolean tmp;
 
-        Hooked(FileChannel d, String name, boolean segment) {
+        Hooked(FileChannel d, String name, boolean segment, boolean tmp) {
             this.d = d;
             this.name = name;
             this.segment = segment;
+            this.tmp = tmp;
         }
 
         private void checkWrite() throws IOException {
             if (segment && failWrites) {
                 throw new IOException("injected write failure");
+            }
+            if (tmp && failTmpWrites) {
+                throw new IOException("injected compression write failure");
             }
         }
 
