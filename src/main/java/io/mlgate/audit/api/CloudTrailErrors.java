@@ -24,7 +24,7 @@ final class CloudTrailErrors {
         return of("InvalidTimeRangeException", message);
     }
 
-    static JsonServiceException invalidMaxResults(long value) {
+    static JsonServiceException invalidMaxResults(String value) {
         return of("InvalidMaxResultsException",
                 "A max results value of " + value + " is invalid. Specify max results between 1 and 50.");
     }

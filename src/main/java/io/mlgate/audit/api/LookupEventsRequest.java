@@ -42,7 +42,7 @@ record LookupEventsRequest(Optional<LookupAttribute> attribute, BigDecimal start
                 throw CloudTrailErrors.serialization("MaxResults must be an integer.");
             }
             if (!m.canConvertToLong() || m.longValue() < 1 || m.longValue() > MAX_RESULTS) {
-                throw CloudTrailErrors.invalidMaxResults(m.canConvertToLong() ? m.longValue() : Long.MAX_VALUE);
+                throw CloudTrailErrors.invalidMaxResults(m.asString());
             }
             maxResults = m.intValue();
         }
