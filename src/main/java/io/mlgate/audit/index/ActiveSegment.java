@@ -37,6 +37,9 @@ final class ActiveSegment {
         if (handedOver) {
             return null;
         }
+        if (channel != null && !channel.isOpen()) {
+            channel = null; // closed by an interrupted reader: open it again
+        }
         if (channel == null) {
             try {
                 channel = FileChannel.open(log, StandardOpenOption.READ);

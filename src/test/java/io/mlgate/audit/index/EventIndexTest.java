@@ -343,6 +343,25 @@ class EventIndexTest {
     }
 
     @Test
+    void anInterruptedLookupDoesNotBreakTheNextOnes() throws Exception {
+        EventIndex index = open();
+        assertThat(all(index, EventQuery.all(), 50)).hasSize(600);
+        LogFiles.append(dir.resolve(LogFiles.segmentName(TrailFixture.T0, 3)),
+                LogFiles.lines(trail.record(3, trail.next(1))));
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt(); // closes the channels it touches
+            try {
+                index.lookup(EventQuery.all(), null, 50);
+            } catch (IOException | RuntimeException expected) {
+                // an interrupted lookup may fail
+            }
+        });
+        interrupted.start();
+        interrupted.join();
+        assertThat(lines(all(index, EventQuery.all(), 50))).isEqualTo(expectedLines(trail.expected(s -> true)));
+    }
+
+    @Test
     void singleMemberGzipIsAccepted() throws IOException {
         List<String> lines = trail.record(5, trail.next(200));
         LogFiles.writeSingleMemberGz(dir.resolve(LogFiles.segmentName(TrailFixture.T0, 5) + ".gz"),
