@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -458,10 +457,5 @@ class EventIndexTest {
 
     private Path sidecar(long seq) {
         return dir.resolve("index").resolve(LogFiles.segmentName(TrailFixture.T0, seq).replace(".jsonl", ".idx"));
-    }
-
-    @SuppressWarnings("unused")
-    private static Optional<String> none() {
-        return Optional.empty();
     }
 }
