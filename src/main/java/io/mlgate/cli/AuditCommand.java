@@ -42,9 +42,10 @@ import picocli.CommandLine.Option;
  * signing key, and writes a digest now when no gateway is running (docs/audit-trail.md).
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Audit trail integrity: validate, witness, public-keys, rotate-key, digest --now.",
+        description = "Audit trail: validate, witness, public-keys, rotate-key, digest --now, export, verify-bundle.",
         subcommands = {AuditCommand.Validate.class, AuditCommand.WitnessValue.class, AuditCommand.PublicKeys.class,
-                AuditCommand.RotateKey.class, AuditCommand.Digest.class})
+                AuditCommand.RotateKey.class, AuditCommand.Digest.class, AuditExportCommand.class,
+                AuditVerifyBundleCommand.class})
 final class AuditCommand implements Runnable {
 
     /** Exit code: the trail has problems. */
@@ -215,9 +216,14 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    /** {@code mlgate audit digest --now [--home DIR] [--account ID]}. */
+    /**
+     * {@code mlgate audit digest --now}: closes the current log file and writes a signed digest at once. With no
+     * gateway running the command opens the audit folder itself (recovering and closing any segment a stopped gateway
+     * left open); when a gateway holds the folder it asks that gateway with a SigV4-signed {@code CreateDigest} call,
+     * authorized and audited like every call.
+     */
     @Command(name = "digest", mixinStandardHelpOptions = true,
-            description = "Write a digest now (when no gateway holds the audit folder).")
+            description = "Close the current log file and write a digest now (before an export or a backup).")
     static final class Digest extends WithKeys implements Callable<Integer> {
 
         @Option(names = "--now", required = true, description = "write the digest now")
@@ -231,73 +237,138 @@ final class AuditCommand implements Runnable {
                 + " the head's next-digest time (default PT1H)")
         Duration period = Duration.ofHours(1);
 
+        @Option(names = "--url", defaultValue = "https://127.0.0.1:8443",
+                description = "the running gateway, when one holds the folder (default: ${DEFAULT-VALUE})")
+        java.net.URI url;
+
+        @Option(names = "--profile", defaultValue = "demo-admin",
+                description = "profile in the credentials file, unless AWS_ACCESS_KEY_ID is set (default: ${DEFAULT-VALUE})")
+        String profile;
+
+        @Option(names = "--credentials", description = "credentials file (default: <home>/keys/demo-credentials)")
+        Path credentials;
+
+        @Option(names = "--ca", description = "CA certificate to trust (default: <home>/keys/dev-ca.pem)")
+        Path ca;
+
         @Override
         public Integer call() {
             Path homeDir = home(home);
             Path audit = homeDir.resolve("audit");
-            try {
-                Files.createDirectories(audit);
-            } catch (IOException e) {
-                System.err.println("cannot create " + audit + ": " + e.getMessage());
-                return FAILED;
-            }
-            try (FileChannel channel = FileChannel.open(audit.resolve(".writer.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
-                FileLock lock = tryLock(channel);
-                if (lock == null) {
-                    System.out.println("a gateway holds " + audit.resolve(".writer.lock")
-                            + ": it writes the digest itself");
-                    return FAILED;
-                }
-                try (lock) {
-                    return write(homeDir, audit);
-                }
-            } catch (KeyCustodyException e) {
-                System.err.println("cannot unlock the signing keys: " + e.getMessage());
-                return FAILED;
-            } catch (IOException e) {
-                System.err.println("digest failed: " + e.getMessage());
-                return FAILED;
-            }
-        }
-
-        private static FileLock tryLock(FileChannel channel) throws IOException {
-            try {
-                return channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return null;
-            }
-        }
-
-        private int write(Path homeDir, Path audit) throws IOException {
             String accountId;
             try {
                 accountId = account != null ? account : ValidatedConfiguration.load(homeDir.resolve("policies"))
                         .configuration().accounts().stream().map(Account::id).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("policies/accounts.json names no account"));
+            } catch (ConfigurationException | IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return USAGE;
+            }
+            io.mlgate.audit.AuditLog log;
+            try {
+                log = io.mlgate.audit.AuditLog.open(audit, io.mlgate.audit.AuditLogSettings.builder()
+                        .accountId(accountId).build());
+            } catch (IOException e) {
+                if (!held(audit)) {
+                    System.err.println("cannot open " + audit + ": " + e.getMessage());
+                    return FAILED;
+                }
+                return remote(homeDir);
+            }
+            try (log) {
                 DigestWriter writer = new DigestWriter(audit, signingKeys(homeDir), accountId, Clock.systemUTC(),
                         period);
-                long last = Math.max(DigestWriter.highestClosedSequence(audit), writer.coveredSequence());
-                WrittenDigest d = writer.write(last);
+                io.mlgate.audit.ClosedSegments closed = log.rollNow().get(5, java.util.concurrent.TimeUnit.MINUTES);
+                WrittenDigest d = writer.write(Math.max(closed.highestClosedSequence(), writer.coveredSequence()));
                 d.repairs().forEach(r -> System.out.println("repaired: " + r));
                 System.out.println("wrote " + d.digestS3Object() + " covering " + (d.firstLogSequence() == null
                         ? "no new log file" : "log files " + d.firstLogSequence() + ".." + d.lastLogSequence())
                         + (d.missingLogFiles().isEmpty() ? "" : " (missing: " + d.missingLogFiles() + ")"));
                 System.out.println("witness: " + d.witness().value());
-                if (hasOpenSegment(audit)) {
-                    System.out.println("note: an open segment (events-*.jsonl) remains; the gateway closes it at its"
-                            + " next start and the following digest covers it");
-                }
                 return 0;
-            } catch (ConfigurationException | IllegalArgumentException e) {
-                System.err.println(e.getMessage());
-                return USAGE;
+            } catch (KeyCustodyException e) {
+                System.err.println("cannot unlock the signing keys: " + e.getMessage());
+                return FAILED;
+            } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                System.err.println("digest failed: " + e.getMessage());
+                return FAILED;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return FAILED;
             }
         }
 
-        private static boolean hasOpenSegment(Path audit) throws IOException {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(audit, "events-*.jsonl")) {
-                return ds.iterator().hasNext();
+        /** True when another process holds the folder's writer lock (a running gateway). */
+        private static boolean held(Path audit) {
+            try (FileChannel channel = FileChannel.open(audit.resolve(".writer.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    return true;
+                }
+                if (lock == null) {
+                    return true;
+                }
+                lock.release();
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Asks the running gateway: {@code MlgateAudit_20261126.CreateDigest}, SigV4-signed for cloudtrail. */
+        private int remote(Path homeDir) {
+            try {
+                String accessKey = System.getenv("AWS_ACCESS_KEY_ID");
+                String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
+                String token = System.getenv("AWS_SESSION_TOKEN");
+                if (accessKey == null || secret == null) {
+                    String[] keys = BenchCommand.profileKeys(credentials != null ? credentials
+                            : homeDir.resolve("keys/demo-credentials"), profile);
+                    accessKey = keys[0];
+                    secret = keys[1];
+                    token = null;
+                }
+                String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+                io.mlgate.auth.sigv4.SigV4Signer signer = io.mlgate.auth.sigv4.SigV4Signer.builder()
+                        .credentials(accessKey, secret.toCharArray()).sessionToken(token)
+                        .region(region).service("cloudtrail").build();
+                byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+                java.net.URI endpoint = url.resolve("/");
+                java.util.Map<String, java.util.List<String>> headers = new java.util.LinkedHashMap<>();
+                headers.put("content-type", java.util.List.of("application/x-amz-json-1.1"));
+                headers.put("x-amz-target", java.util.List.of("MlgateAudit_20261126.CreateDigest"));
+                java.util.Map<String, String> signed = signer.sign("POST", endpoint, headers, body);
+                java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(endpoint)
+                        .timeout(Duration.ofMinutes(3))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+                headers.forEach((k, v) -> request.header(k, v.get(0)));
+                signed.forEach(request::header);
+                Path caFile = ca != null ? ca : homeDir.resolve("keys/dev-ca.pem");
+                javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+                ssl.init(null, io.mlgate.pki.PemTrust.trustManagers(caFile), null);
+                java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newBuilder().sslContext(ssl)
+                        .connectTimeout(Duration.ofSeconds(10)).build()
+                        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                tools.jackson.databind.JsonNode answer = tools.jackson.databind.json.JsonMapper.builder().build()
+                        .readTree(response.body());
+                if (response.statusCode() != 200) {
+                    System.err.println("the gateway at " + url + " refused: " + response.statusCode() + " "
+                            + answer.path("__type").asString("") + " " + answer.path("message").asString(""));
+                    return FAILED;
+                }
+                System.out.println("the gateway at " + url + " wrote " + answer.path("DigestS3Object").asString()
+                        + " covering " + (answer.has("FirstLogSequence") ? "log files "
+                        + answer.path("FirstLogSequence").asLong() + ".." + answer.path("LastLogSequence").asLong()
+                        : "no new log file"));
+                System.out.println("witness: " + answer.path("Witness").asString());
+                return 0;
+            } catch (Exception e) {
+                System.err.println("a gateway holds the audit folder, and asking it for a digest failed: "
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                return FAILED;
             }
         }
     }

@@ -97,9 +97,19 @@ public final class AuditExportCommand implements Callable<Integer> {
     private final SigningKeySource signingKeys;
     private final Clock clock;
 
-    /** A command that can only sign with {@code --signing-key}. */
+    /** A command that signs with the home folder's audit signing key (keys/ unlocked as the gateway does). */
     public AuditExportCommand() {
-        this(null, Clock.systemUTC());
+        this(AuditExportCommand::homeSigningKey, Clock.systemUTC());
+    }
+
+    /** The current audit signing key of {@code home}: the root key unlocked from the environment's protector. */
+    static BundleSigningKey homeSigningKey(Path home) throws Exception {
+        Path keys = home.resolve("keys");
+        io.mlgate.kms.RootKey root = io.mlgate.kms.RootKey.unlock(
+                io.mlgate.kms.root.RootKeySettings.fromEnvironment(System::getenv), keys);
+        io.mlgate.audit.integrity.SigningKey key = io.mlgate.audit.integrity.AuditSigningKeys
+                .loadOrCreate(keys, root, Clock.systemUTC()).current();
+        return new BundleSigningKey(key::sign, key.fingerprint());
     }
 
     /** A command that loads the audit signing key of the home folder with {@code signingKeys}. */

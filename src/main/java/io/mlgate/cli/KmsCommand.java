@@ -1,5 +1,6 @@
 package io.mlgate.cli;
 
+import io.mlgate.audit.integrity.AuditSigningKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,12 @@ final class KmsCommand implements Runnable {
                         JsonNode metadata = entry.path("metadata");
                         sink.sealedField((ObjectNode) entry, "sealed",
                                 KmsKeyStore.associatedData(metadata.path("keyId").asString(""), metadata));
+                    }
+                }),
+                SealedJsonFile.of(AuditSigningKeys.FILE, (doc, sink) -> {
+                    for (JsonNode k : doc.path("keys")) {
+                        sink.sealedField((ObjectNode) k, "privateKey",
+                                AuditSigningKeys.associatedData(text(k, "fingerprint"), text(k, "publicKey")));
                     }
                 }),
                 SealedJsonFile.of(VirtualMfaDevices.FILE, (doc, sink) -> {

@@ -1,6 +1,10 @@
 package io.mlgate.gateway;
 
 import io.mlgate.audit.AuditLog;
+import io.mlgate.audit.api.CloudTrailService;
+import io.mlgate.audit.index.EventIndex;
+import io.mlgate.audit.integrity.AuditSigningKeys;
+import io.mlgate.audit.integrity.RetentionPolicy;
 import io.mlgate.audit.AuditLogSettings;
 import io.mlgate.audit.Durability;
 import io.mlgate.auth.sigv4.SigV4Policy;
@@ -183,10 +187,43 @@ public class CoreConfiguration {
                 ? Durability.batched(properties.auditBatchDelay()) : Durability.strict();
         return AuditLog.open(properties.auditDir(), AuditLogSettings.builder()
                 .durability(durability)
+                .maxSegmentBytes(properties.auditSegmentSize())
+                .rollInterval(properties.auditRollInterval())
                 .clock(clock)
                 .region(properties.region())
                 .accountId(account.id())
                 .build());
+    }
+
+    @Bean
+    AuditSigningKeys auditSigningKeys(GatewayProperties properties, RootKey rootKey, Clock clock) throws IOException {
+        return AuditSigningKeys.loadOrCreate(properties.keysDir(), rootKey, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    AuditTrailKeeper auditTrailKeeper(AuditLog log, AuditSigningKeys keys, HostingAccount account,
+                                      GatewayProperties properties, Clock clock) throws IOException {
+        RetentionPolicy retention = properties.auditRetention() == null ? null
+                : properties.auditRetentionAction().equals("delete")
+                ? RetentionPolicy.deleteOlderThan(properties.auditRetention())
+                : RetentionPolicy.archiveOlderThan(properties.auditRetention(), properties.auditArchiveDir());
+        return new AuditTrailKeeper(log, keys, account.id(), properties.region(), clock,
+                properties.auditDigestPeriod(), retention);
+    }
+
+    @Bean(destroyMethod = "close")
+    EventIndex eventIndex(GatewayProperties properties) throws IOException {
+        return EventIndex.open(properties.auditDir());
+    }
+
+    @Bean
+    CloudTrailService cloudTrailService(EventIndex index, Clock clock, GatewayProperties properties) {
+        return new CloudTrailService(index, clock, properties.auditLookupDataEvents());
+    }
+
+    @Bean
+    AuditControlService auditControlService(AuditTrailKeeper keeper) {
+        return new AuditControlService(keeper);
     }
 
     @Bean

@@ -115,7 +115,7 @@ class AuditCrashTest {
         assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
         gateway = null;
         System.out.println("T stopped " + (System.nanoTime() - t0) / 1_000_000);
-        // AuditTrailCheck.digestAndValidate(home);
+        AuditTrailCheck.digestAndValidate(home);
     }
 
     private Process start(int port, String name) throws Exception {

@@ -61,7 +61,7 @@ class AuditEventCoverageTest extends RunningGateway {
         // KMS (JSON 1.1)
         exercise("kms.amazonaws.com", KmsClient.builder(), admin, guest, forged, KmsClient::listKeys);
         // CloudTrail (JSON 1.1)
-        if (false) exercise("cloudtrail.amazonaws.com", CloudTrailClient.builder(), admin, guest, forged,
+        exercise("cloudtrail.amazonaws.com", CloudTrailClient.builder(), admin, guest, forged,
                 c -> c.lookupEvents(r -> r.maxResults(1)));
 
         // a request no service understands, unsigned

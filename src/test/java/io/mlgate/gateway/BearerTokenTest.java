@@ -102,12 +102,6 @@ class BearerTokenTest {
     }
 
     private static String auditText(Path home) throws Exception {
-        StringBuilder out = new StringBuilder();
-        try (var files = Files.list(home.resolve("audit"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
-                out.append(Files.readString(f));
-            }
-        }
-        return out.toString();
+        return String.join("\n", TestFiles.auditLines(home.resolve("audit")));
     }
 }

@@ -64,10 +64,8 @@ abstract class RunningGateway {
     /** Every audit event written so far, as the raw text of the event files. */
     static String allAuditText() throws IOException {
         StringBuilder out = new StringBuilder();
-        try (Stream<Path> files = Files.list(home.resolve("audit"))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                out.append(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
-            }
+        for (String line : TestFiles.auditLines(home.resolve("audit"))) {
+            out.append(line).append('\n');
         }
         return out.toString();
     }

@@ -48,12 +48,7 @@ final class TestFiles {
 
     /** The lines of every audit event file under {@code dir}, in file order. */
     static java.util.List<String> auditLines(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-            java.util.List<String> lines = new java.util.ArrayList<>();
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-                lines.addAll(java.nio.file.Files.readAllLines(f));
-            }
-            return lines;
-        }
+        // closed (.jsonl.gz) and open (.jsonl) log files, in sequence order
+        return io.mlgate.audit.AuditLogReader.of(dir).read().records();
     }
 }

@@ -15,4 +15,11 @@ public record JsonApi(String signingName, String targetPrefix, String eventSourc
     /** AWS CloudTrail. */
     public static final JsonApi CLOUDTRAIL = new JsonApi("cloudtrail",
             "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.", "cloudtrail.amazonaws.com");
+
+    /**
+     * mlgate's own audit-trail operations that CloudTrail has no API for ({@code MlgateAudit_20261126.<Operation>}),
+     * signed for {@code cloudtrail} so the same credentials scope works; IAM actions are {@code mlgate:*}.
+     */
+    public static final JsonApi MLGATE_AUDIT = new JsonApi("cloudtrail", "MlgateAudit_20261126.",
+            "cloudtrail.amazonaws.com");
 }
