@@ -58,9 +58,8 @@ class AuditCrashTest {
         home = Files.createTempDirectory("mlgate-crash");
         TestFiles.copyTree(Path.of("policies"), home.resolve("policies"));
         int port = freePort();
-        long t0 = System.nanoTime();
+
         gateway = start(port, "first");
-        System.out.println("T started " + (System.nanoTime() - t0) / 1_000_000);
         Map<String, String[]> profiles = DemoCredentialsFile.read(home.resolve("keys/demo-credentials"));
         String[] admin = profiles.get("demo-admin");
 
@@ -96,13 +95,11 @@ class AuditCrashTest {
         load.shutdown();
         assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         clients.forEach(SageMakerRuntimeClient::close);
-        System.out.println("T killed " + (System.nanoTime() - t0) / 1_000_000);
         Set<String> seen = new HashSet<>(acknowledged);
         assertThat(seen).hasSizeGreaterThanOrEqualTo(300);
 
         // restart: recovery cuts a torn tail (if any) and records it
         gateway = start(port, "second");
-        System.out.println("T restarted " + (System.nanoTime() - t0) / 1_000_000);
         Set<String> audited = new HashSet<>();
         for (JsonNode event : AuditLogReader.of(home.resolve("audit")).readTrees()) {
             audited.add(event.path("requestID").asString());
@@ -114,7 +111,6 @@ class AuditCrashTest {
         gateway.destroy();
         assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
         gateway = null;
-        System.out.println("T stopped " + (System.nanoTime() - t0) / 1_000_000);
         AuditTrailCheck.digestAndValidate(home);
     }
 
