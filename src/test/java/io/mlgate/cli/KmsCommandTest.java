@@ -36,6 +36,8 @@ class KmsCommandTest extends ConsoleCapture {
 
     private String kmsKeyId;
 
+    private String auditKeyFingerprint;
+
     @BeforeEach
     void populate() throws Exception {
         keys = temp.resolve("keys");
@@ -47,6 +49,8 @@ class KmsCommandTest extends ConsoleCapture {
         tokenKeyIds = SessionTokenKeys.loadOrCreate(keys, root, Clock.systemUTC(), SessionTokenKeys.DEFAULT_ROTATION)
                 .keyIds();
         VirtualMfaDevices.open(keys, root, Clock.systemUTC(), "mlgate").create("123456789012", "/", "phone");
+        auditKeyFingerprint = io.mlgate.audit.integrity.AuditSigningKeys.loadOrCreate(keys, root, Clock.systemUTC())
+                .current().fingerprint();
         // a KMS key (keys/kms-keys.json), created through the KMS service as an administrator would
         String admin = "arn:aws:iam::123456789012:user/admin";
         io.mlgate.iam.eval.PrincipalContext caller = io.mlgate.iam.eval.PrincipalContext
@@ -74,7 +78,7 @@ class KmsCommandTest extends ConsoleCapture {
     @Test
     void rotateRootReSealsEveryFileAndEveryStoreOpensUnderTheNewRoot() throws Exception {
         assertThat(rotateToPassphrase()).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("in 5 files").contains("passphrase protector");
+        assertThat(out.toString()).contains("in 6 files").contains("passphrase protector");
 
         assertThat(keys.resolve(RootKey.KEY_FILE)).doesNotExist();
         assertThat(keys.resolve(RootRotation.STAGING)).doesNotExist();
@@ -93,7 +97,9 @@ class KmsCommandTest extends ConsoleCapture {
         for (SealedFile file : KmsCommand.sealedFiles()) {
             opened += file.verify(Files.readAllBytes(keys.resolve(file.name())), root);
         }
-        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1);
+        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1 + 1);
+        assertThat(io.mlgate.audit.integrity.AuditSigningKeys.loadOrCreate(keys, root, Clock.systemUTC()).current()
+                .fingerprint()).isEqualTo(auditKeyFingerprint);
         assertThat(io.mlgate.kms.api.KmsKeyStore.open(keys, root).size()).isEqualTo(1);
         assertThat(kmsKeyId).isNotEmpty();
         assertThat(out.toString() + err).doesNotContain("a long new root passphrase");

@@ -175,6 +175,53 @@ class AuditTrailIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void exportOfTheLiveTrailVerifiesOfflineInEveryFormat() throws Exception {
+        String requestId = invokeIris();
+        assertThat(cli("audit", "digest", "--now", "--home", home.toString(), "--url", "https://localhost:" + port)
+                .exit()).isZero();
+        Instant from = Instant.now().minusSeconds(3600);
+        Instant to = Instant.now().plusSeconds(5);
+        for (String format : List.of("jsonl", "csv", "ocsf")) {
+            java.nio.file.Path bundle = home.resolve("export-" + format + ".zip");
+            Cli export = cli("audit", "export", "--home", home.toString(), "--from", from.toString(),
+                    "--to", to.toString(), "--filter", "EventName=InvokeEndpoint", "--format", format,
+                    "--out", bundle.toString(), "--no-progress");
+            assertThat(export.exit()).as(export.output()).isZero();
+            Cli verify = cli("audit", "verify-bundle", bundle.toString());
+            assertThat(verify.exit()).as(verify.output()).isZero();
+            assertThat(verify.output()).startsWith("VALID");
+            if (format.equals("jsonl")) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(bundle.toFile())) {
+                    String events = new String(zip.getInputStream(zip.getEntry("events.jsonl")).readAllBytes(),
+                            StandardCharsets.UTF_8);
+                    assertThat(events).contains("\"requestID\":\"" + requestId + "\"")
+                            .doesNotContain("\"eventName\":\"LookupEvents\"");
+                }
+            }
+        }
+    }
+
+    record Cli(int exit, String output) {
+    }
+
+    /** Runs the mlgate CLI in-process, capturing stdout and stderr. */
+    static Cli cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        try {
+            PrintStream both = new PrintStream(out, true, StandardCharsets.UTF_8);
+            System.setOut(both);
+            System.setErr(both);
+            int exit = new CommandLine(new io.mlgate.cli.Main()).execute(args);
+            return new Cli(exit, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    @Test
     void digestNowIsRefusedToACallerWithoutPermission() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream savedErr = System.err;

@@ -50,6 +50,8 @@ import java.util.stream.Stream;
  *       the writer thread's sustained rate.</li>
  *   <li>{@code batched64Threads}: 64 callers each waiting for its own record, batched durability.</li>
  *   <li>{@code strict64Threads}: 64 callers each waiting for its own record's fsync (group commit).</li>
+ *   <li>{@code batchedAppendLatency} (sample time): what one InvokeEndpoint waits for in batched mode: building
+ *       its record, serializing it, handing it to the writer and the write itself (no fsync).</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -186,5 +188,12 @@ public class AuditAppendBenchmark {
     @Threads(64)
     public void strict64Threads(StrictLog s) {
         s.log.append(s.event).join();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void batchedAppendLatency(BatchedLog s) {
+        s.log.append(invokeEndpointEvent()).join();
     }
 }
