@@ -116,8 +116,7 @@ public final class AuditTrailKeeper implements AutoCloseable {
         try {
             thread.schedule(() -> {
                 try {
-                    digest();
-                    applyRetention();
+                    endOfPeriod();
                 } catch (IOException | RuntimeException e) {
                     // already logged and recorded in lastFailure
                 } finally {
@@ -127,6 +126,18 @@ public final class AuditTrailKeeper implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             // closed
         }
+    }
+
+    /** What happens at every period boundary: the digest, then retention. Runs on the keeper's thread. */
+    WrittenDigest endOfPeriod() throws IOException {
+        WrittenDigest d = digest();
+        applyRetention();
+        return d;
+    }
+
+    /** Runs {@link #endOfPeriod()} on the keeper's thread now and waits (tests; operators use the schedule). */
+    WrittenDigest endOfPeriodNow() throws Exception {
+        return thread.submit(this::endOfPeriod).get(2, TimeUnit.MINUTES);
     }
 
     private WrittenDigest digest() throws IOException {

@@ -61,10 +61,21 @@ public final class BundleVerifier {
 
     private final Path trustedKeys;
     private final TrailCheck trailCheck;
+    private final long minExtractLimit;
 
     private BundleVerifier(Path trustedKeys, TrailCheck trailCheck) {
+        this(trustedKeys, trailCheck, MIN_EXTRACT_LIMIT);
+    }
+
+    private BundleVerifier(Path trustedKeys, TrailCheck trailCheck, long minExtractLimit) {
         this.trustedKeys = trustedKeys;
         this.trailCheck = trailCheck;
+        this.minExtractLimit = minExtractLimit;
+    }
+
+    /** The same verifier with a smaller floor for the extraction limit (tests of the zip-bomb guard). */
+    BundleVerifier withMinExtractLimit(long bytes) {
+        return new BundleVerifier(trustedKeys, trailCheck, bytes);
     }
 
     /** A verifier that trusts the bundle's public-keys.json and runs no extra trail check. */
@@ -74,12 +85,13 @@ public final class BundleVerifier {
 
     /** The same verifier, taking every key from {@code publicKeysJson} (ListPublicKeys shape) instead. */
     public BundleVerifier withTrustedPublicKeys(Path publicKeysJson) {
-        return new BundleVerifier(Objects.requireNonNull(publicKeysJson, "publicKeysJson"), trailCheck);
+        return new BundleVerifier(Objects.requireNonNull(publicKeysJson, "publicKeysJson"), trailCheck,
+                minExtractLimit);
     }
 
     /** The same verifier, also running {@code check} on the extracted trail copy. */
     public BundleVerifier withTrailCheck(TrailCheck check) {
-        return new BundleVerifier(trustedKeys, Objects.requireNonNull(check, "check"));
+        return new BundleVerifier(trustedKeys, Objects.requireNonNull(check, "check"), minExtractLimit);
     }
 
     /**
@@ -117,7 +129,7 @@ public final class BundleVerifier {
         Path trail = workDir.resolve("trail");
         Files.createDirectories(trail.resolve("digests"));
         List<BundleProblem> problems = new ArrayList<>();
-        Map<String, Extracted> entries = extract(bundle, workDir, trail, problems);
+        Map<String, Extracted> entries = extract(bundle, workDir, trail, problems, minExtractLimit);
 
         Extracted manifestFile = entries.get(BundleLayout.MANIFEST);
         if (manifestFile == null) {
@@ -151,12 +163,20 @@ public final class BundleVerifier {
 
     // ---------------------------------------------------------------- extraction
 
-    private static Map<String, Extracted> extract(Path bundle, Path workDir, Path trail, List<BundleProblem> problems)
-            throws IOException {
+    /** A bundle may expand to at most this many times its own size ... */
+    static final long MAX_EXPANSION = 200;
+    /** ... or to this many bytes, whichever is more. */
+    static final long MIN_EXTRACT_LIMIT = 1L << 30;
+
+    private static Map<String, Extracted> extract(Path bundle, Path workDir, Path trail, List<BundleProblem> problems,
+                                                  long minExtractLimit) throws IOException {
         Map<String, Extracted> out = new LinkedHashMap<>();
         List<String> streamed = new ArrayList<>();
         Set<String> eventFiles = Set.of(ExportFormat.JSONL.entryName(), ExportFormat.CSV.entryName(),
                 ExportFormat.OCSF.entryName());
+        // a zip bomb must not fill the disk: audit data compresses well, but not 200:1 over a whole bundle
+        long limit = Math.max(minExtractLimit, Files.size(bundle) * MAX_EXPANSION);
+        long extracted = 0;
         try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(bundle)))) {
             ZipEntry e;
             int other = 0;
@@ -184,6 +204,11 @@ public final class BundleVerifier {
                     byte[] buf = new byte[64 * 1024];
                     int n;
                     while ((n = zip.read(buf)) > 0) {
+                        extracted += n;
+                        if (extracted > limit) {
+                            throw new IOException("the bundle expands to more than " + limit
+                                    + " bytes; refusing to extract it (zip bomb?)");
+                        }
                         o.write(buf, 0, n);
                         sha.update(buf, 0, n);
                         size += n;

@@ -95,6 +95,19 @@ class BundleTamperTest {
     }
 
     @Test
+    void aZipBombIsRefusedBeforeItFillsTheDisk() throws IOException {
+        var e = entries();
+        e.put("events.jsonl", new byte[8 * 1024 * 1024]); // 8 MiB of zeros: a few KiB compressed
+        Path bomb = work.resolve("bomb.zip");
+        Zips.write(bomb, e);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BundleVerifier.create()
+                        .withMinExtractLimit(1024 * 1024).verify(bomb))
+                .isInstanceOf(IOException.class).hasMessageContaining("zip bomb");
+        // the same bundle under the default floor (1 GiB) is only a wrong bundle, not a refusal
+        assertThat(BundleVerifier.create().verify(bomb).problems()).isNotEmpty();
+    }
+
+    @Test
     void anEditedEventLine() throws IOException {
         var e = entries();
         List<String> l = lines(e.get("events.jsonl"));
