@@ -33,7 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * with the single writer) and queues the bytes; one daemon thread, {@value #WRITER_THREAD_NAME}, drains everything
  * queued, writes it with as few {@code FileChannel} writes as its 256 KiB buffer allows, calls
  * {@code force(false)} once and completes all the batch's futures (group commit), so one fsync covers many records
- * under load.
+ * under load. In {@link Durability#batched batched} mode the future is complete as soon as the bounded queue accepts
+ * the record while the queue is under half full, and completes after the write beyond that (backpressure); the
+ * writer fsyncs at least every {@code maxDelay}.
  *
  * <p>Rolling: the writer starts a new segment before a record would make the active one larger than
  * {@link AuditLogSettings#maxSegmentBytes()}, when the active segment holds records and is older than
@@ -226,13 +228,18 @@ public final class AuditLog implements AutoCloseable {
             return CompletableFuture.failedFuture(unavailable(s));
         }
         byte[] line = event.toJsonLine();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done;
         lock.lock();
         try {
             s = state;
             if (s != State.OPEN) {
                 return CompletableFuture.failedFuture(unavailable(s));
             }
+            // strict: the future completes after the fsync. batched: at once while the writer keeps up (the queue
+            // under half full); beyond that after the write, so callers slow down to the writer's pace instead of
+            // filling the queue and being refused
+            done = strict || queue.size() >= settings.queueCapacity() / 2
+                    || queuedBytes >= settings.maxQueuedBytes() / 2 ? new CompletableFuture<>() : null;
             if (queue.size() >= settings.queueCapacity()
                     || (!queue.isEmpty() && queuedBytes + line.length > settings.maxQueuedBytes())) {
                 return CompletableFuture.failedFuture(new AuditUnavailableException(
@@ -247,7 +254,7 @@ public final class AuditLog implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return done;
+        return done != null ? done : CompletableFuture.completedFuture(null);
     }
 
     /** True while the log accepts records: not failed and not closed. */
@@ -559,9 +566,21 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private void complete(List<Pending> batch, boolean inline) {
+        boolean any = false;
+        for (Pending p : batch) {
+            if (p.done() != null) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return;
+        }
         Runnable task = () -> {
             for (Pending p : batch) {
-                p.done().complete(null);
+                if (p.done() != null) {
+                    p.done().complete(null);
+                }
             }
         };
         if (completionExecutor == null || inline) {
@@ -591,10 +610,14 @@ public final class AuditLog implements AutoCloseable {
         AuditUnavailableException ex = new AuditUnavailableException(AuditUnavailableException.Reason.FAILED,
                 "audit log write failed (" + cause.getClass().getSimpleName() + "); log is now failed", cause);
         for (Pending p : batch) {
-            p.done().completeExceptionally(ex);
+            if (p.done() != null) {
+                p.done().completeExceptionally(ex);
+            }
         }
         for (Pending p : rest) {
-            p.done().completeExceptionally(ex);
+            if (p.done() != null) {
+                p.done().completeExceptionally(ex);
+            }
         }
         for (CompletableFuture<ClosedSegments> f : rolls) {
             f.completeExceptionally(ex);

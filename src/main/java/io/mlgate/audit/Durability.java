@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When an {@link AuditLog#append} future completes: {@link #strict()} after the record is fsynced (the default), or
- * {@link #batched(Duration)} once the record is written to the operating system, with an fsync at least every
- * {@code maxDelay} (a crash of the machine, not of the process, may then lose up to {@code maxDelay} of records).
+ * When an {@link AuditLog#append} future completes: {@link #strict()} after the record is fsynced (the default: a
+ * completed append survives a crash of the process or the machine), or {@link #batched(Duration)} as soon as the
+ * bounded queue has accepted the serialized record (after the write when the queue is over half full, which slows
+ * callers to the writer's pace); the writer writes it at once and fsyncs at least every
+ * {@code maxDelay}, so a crash may lose the acknowledged records of the last {@code maxDelay} (plus what was still
+ * queued). A write failure still fails every later append (fail closed).
  */
 public final class Durability {
 
@@ -23,7 +26,7 @@ public final class Durability {
         return STRICT;
     }
 
-    /** Complete appends when written to the OS; fsync at least every {@code maxDelay} (positive). */
+    /** Complete appends when queued; write at once, fsync at least every {@code maxDelay} (positive). */
     public static Durability batched(Duration maxDelay) {
         Objects.requireNonNull(maxDelay, "maxDelay");
         if (maxDelay.isNegative() || maxDelay.isZero()) {

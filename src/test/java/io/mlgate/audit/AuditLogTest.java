@@ -275,8 +275,8 @@ class AuditLogTest {
         try (AuditLog log = new AuditLog(dir, settings, io)) {
             io.holdForces();
             CompletableFuture<Void> f = log.append(event("b1"));
-            // completes once written to the OS, while the periodic fsync is still held
-            f.get(10, TimeUnit.SECONDS);
+            // complete at once (accepted by the queue); written at once, while the periodic fsync is still held
+            assertThat(f).isCompleted();
             io.awaitForceEntered();
             assertThat(io.segmentForces.get()).isZero();
             assertThat(requestIds(dir)).containsExactly("b1");
@@ -286,6 +286,31 @@ class AuditLogTest {
                 Thread.sleep(5);
             }
             assertThat(io.segmentForces.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void batchedModeSlowsCallersToTheWritersPaceWhenTheQueueIsHalfFull() throws Exception {
+        HookedChannels io = new HookedChannels();
+        AuditLogSettings settings = AuditLogSettings.builder()
+                .durability(Durability.batched(Duration.ofMillis(1))).queueCapacity(4).build();
+        try (AuditLog log = new AuditLog(dir, settings, io)) {
+            io.holdForces();
+            assertThat(log.append(event("w0"))).isCompleted();
+            io.awaitForceEntered(); // the writer is stuck in its periodic fsync: records queue up
+            assertThat(log.append(event("q1"))).isCompleted();
+            assertThat(log.append(event("q2"))).isCompleted();
+            CompletableFuture<Void> slowed = log.append(event("q3"));
+            CompletableFuture<Void> slowedToo = log.append(event("q4"));
+            assertThat(slowed).isNotDone();
+            assertThat(slowedToo).isNotDone();
+            // the queue is full now: refused, never dropped silently
+            assertThatThrownBy(() -> log.append(event("q5")).join())
+                    .hasCauseInstanceOf(AuditUnavailableException.class);
+            io.releaseForce();
+            slowed.get(10, TimeUnit.SECONDS);
+            slowedToo.get(10, TimeUnit.SECONDS);
+            assertThat(requestIds(dir)).containsExactly("w0", "q1", "q2", "q3", "q4");
         }
     }
 
