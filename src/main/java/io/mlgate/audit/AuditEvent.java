@@ -123,6 +123,28 @@ public final class AuditEvent {
         return new Builder();
     }
 
+    /**
+     * A builder for an event the gateway itself causes (configuration reload, key loss, retention, recovery):
+     * {@code AwsServiceEvent}, management category, {@code userIdentity} AWSService invoked by {@code gateway.mlgate},
+     * event source and source address {@code gateway.mlgate}, a fresh request id; the caller adds details.
+     */
+    public static Builder serviceEvent(String eventName, java.time.Instant time, String region, String accountId) {
+        Builder b = new Builder()
+                .eventType(EventType.AWS_SERVICE_EVENT)
+                .eventCategory(EventCategory.MANAGEMENT)
+                .userIdentity(UserIdentity.builder(IdentityType.AWS_SERVICE).invokedBy("gateway.mlgate").build())
+                .eventTime(time)
+                .eventSource("gateway.mlgate")
+                .eventName(eventName)
+                .awsRegion(region)
+                .sourceIPAddress("gateway.mlgate")
+                .requestID(UUID.randomUUID().toString());
+        if (accountId != null) {
+            b.recipientAccountId(accountId);
+        }
+        return b;
+    }
+
     /** Formats an instant as CloudTrail does: UTC, second precision, e.g. {@code 2016-07-14T19:15:45Z}. */
     public static String formatTime(Instant t) {
         long s = t.getEpochSecond();

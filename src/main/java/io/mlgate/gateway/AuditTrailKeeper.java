@@ -3,11 +3,7 @@ package io.mlgate.gateway;
 import io.mlgate.audit.AuditEvent;
 import io.mlgate.audit.AuditLog;
 import io.mlgate.audit.ClosedSegments;
-import io.mlgate.audit.EventCategory;
 import io.mlgate.audit.EventData;
-import io.mlgate.audit.EventType;
-import io.mlgate.audit.IdentityType;
-import io.mlgate.audit.UserIdentity;
 import io.mlgate.audit.integrity.AuditSigningKeys;
 import io.mlgate.audit.integrity.DigestWriter;
 import io.mlgate.audit.integrity.RetentionPolicy;
@@ -21,7 +17,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -203,17 +198,7 @@ public final class AuditTrailKeeper implements AutoCloseable {
         if (summary.archive() != null) {
             details.put("archive", summary.archive().toString());
         }
-        AuditEvent event = AuditEvent.builder()
-                .eventType(EventType.AWS_SERVICE_EVENT)
-                .eventCategory(EventCategory.MANAGEMENT)
-                .userIdentity(UserIdentity.builder(IdentityType.AWS_SERVICE).invokedBy("gateway.mlgate").build())
-                .eventTime(Instant.now(clock))
-                .eventSource("gateway.mlgate")
-                .eventName(RETENTION_EVENT)
-                .awsRegion(region)
-                .sourceIPAddress("gateway.mlgate")
-                .requestID(UUID.randomUUID().toString())
-                .recipientAccountId(accountId)
+        AuditEvent event = AuditEvent.serviceEvent(RETENTION_EVENT, Instant.now(clock), region, accountId)
                 .additionalEventData(details.build())
                 .build();
         LOG.info("audit retention removed " + summary.digestsRemoved() + " digests and " + summary.logFilesRemoved()

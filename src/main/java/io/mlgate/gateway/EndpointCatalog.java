@@ -2,11 +2,7 @@ package io.mlgate.gateway;
 
 import io.mlgate.audit.AuditEvent;
 import io.mlgate.audit.AuditLog;
-import io.mlgate.audit.EventCategory;
 import io.mlgate.audit.EventData;
-import io.mlgate.audit.EventType;
-import io.mlgate.audit.IdentityType;
-import io.mlgate.audit.UserIdentity;
 import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.config.IamRole;
 import io.mlgate.iam.eval.PrincipalContext;
@@ -35,7 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -200,17 +195,7 @@ public final class EndpointCatalog {
         }
 
         private void append(String name, EventData details, String errorCode, String errorMessage) {
-            AuditEvent.Builder event = AuditEvent.builder()
-                    .eventType(EventType.AWS_SERVICE_EVENT)
-                    .eventCategory(EventCategory.MANAGEMENT)
-                    .userIdentity(UserIdentity.builder(IdentityType.AWS_SERVICE).invokedBy("gateway.mlgate").build())
-                    .eventTime(clock.instant())
-                    .eventSource("gateway.mlgate")
-                    .eventName(name)
-                    .awsRegion(region)
-                    .sourceIPAddress("gateway.mlgate")
-                    .requestID(UUID.randomUUID().toString())
-                    .recipientAccountId(accountId)
+            AuditEvent.Builder event = AuditEvent.serviceEvent(name, clock.instant(), region, accountId)
                     .additionalEventData(details);
             if (errorCode != null) {
                 event.error(errorCode, errorMessage);

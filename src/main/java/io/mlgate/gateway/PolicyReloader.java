@@ -2,11 +2,7 @@ package io.mlgate.gateway;
 
 import io.mlgate.audit.AuditEvent;
 import io.mlgate.audit.AuditLog;
-import io.mlgate.audit.EventCategory;
 import io.mlgate.audit.EventData;
-import io.mlgate.audit.EventType;
-import io.mlgate.audit.IdentityType;
-import io.mlgate.audit.UserIdentity;
 import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.validate.Finding;
 import io.mlgate.sts.oidc.OidcConfigurationException;
@@ -25,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -170,17 +165,7 @@ public final class PolicyReloader implements AutoCloseable {
                     + e.problems().size() + " problem(s)).";
             LOG.warn(errorMessage + "\n" + String.join("\n", problems));
         }
-        AuditEvent.Builder event = AuditEvent.builder()
-                .eventType(EventType.AWS_SERVICE_EVENT)
-                .eventCategory(EventCategory.MANAGEMENT)
-                .userIdentity(UserIdentity.builder(IdentityType.AWS_SERVICE).invokedBy("gateway.mlgate").build())
-                .eventTime(clock.instant())
-                .eventSource("gateway.mlgate")
-                .eventName(EVENT_NAME)
-                .awsRegion(region)
-                .sourceIPAddress("gateway.mlgate")
-                .requestID(UUID.randomUUID().toString())
-                .recipientAccountId(accountId)
+        AuditEvent.Builder event = AuditEvent.serviceEvent(EVENT_NAME, clock.instant(), region, accountId)
                 .additionalEventData(details.build());
         if (errorCode != null) {
             event.error(errorCode, errorMessage);
