@@ -154,6 +154,17 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void mlgatesOwnActionsAreKnownAndMisspellingsAreNot() {
+        String json = """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Action": ["mlgate:CreateAuditDigest", "cloudtrail:LookupEvents"], "Resource": "*"}
+                ]}""";
+        assertThat(PolicyValidator.validate(json, "p", PolicyKind.IDENTITY)).isEmpty();
+        assertThat(PolicyValidator.validate(json.replace("CreateAuditDigest", "CreateAuditDigests"), "p",
+                PolicyKind.IDENTITY)).extracting(Finding::code).containsExactly("UNKNOWN_ACTION");
+    }
+
+    @Test
     void hasErrorsOnlyForErrorSeverity() throws IOException {
         assertThat(PolicyValidator.hasErrors(validateFixture(FindingCode.UNKNOWN_SERVICE, "bad.json"))).isFalse();
         assertThat(PolicyValidator.hasErrors(validateFixture(FindingCode.UNKNOWN_ACTION, "bad.json"))).isTrue();
