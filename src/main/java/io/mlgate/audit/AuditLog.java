@@ -68,6 +68,8 @@ public final class AuditLog implements AutoCloseable {
 
     /** Name of the writer thread. */
     public static final String WRITER_THREAD_NAME = "mlgate-audit-writer";
+    /** Name of the thread that fsyncs in batched mode. */
+    public static final String SYNC_THREAD_NAME = "mlgate-audit-sync";
     /** Name of the background thread that compresses rolled segments. */
     public static final String CLOSER_THREAD_NAME = SegmentCloser.THREAD_NAME;
     /** {@code eventName} of the record that marks a torn tail removed at open. */
@@ -104,6 +106,10 @@ public final class AuditLog implements AutoCloseable {
     private volatile State state = State.OPEN;   // written under lock
     private final Thread writer;
     private final SegmentCloser closer;
+    /** Batched mode: fsyncs the active segment off the writer thread, so the writer keeps writing meanwhile. */
+    private final java.util.concurrent.ExecutorService syncer;
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Throwable syncFailure;
     private final FileChannel lockChannel;
     private volatile long currentSequence;
     private final FileLock dirLock;
@@ -168,6 +174,11 @@ public final class AuditLog implements AutoCloseable {
             closeQuietly(lockChannel); // releases the lock
             throw e;
         }
+        this.syncer = strict ? null : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, SYNC_THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        });
         this.writer = new Thread(this::runWriter, WRITER_THREAD_NAME);
         writer.setDaemon(true);
         closer.start();
@@ -437,8 +448,14 @@ public final class AuditLog implements AutoCloseable {
                         forceDeadline = System.nanoTime() + maxDelayNanos;
                     }
                 }
-                if (unforced && (closing || System.nanoTime() - forceDeadline >= 0)) {
+                Throwable syncFailed = syncFailure;
+                if (syncFailed != null) {
+                    throw new IOException("background fsync failed", syncFailed);
+                }
+                if (unforced && closing) {
                     force();
+                } else if (unforced && System.nanoTime() - forceDeadline >= 0) {
+                    syncInBackground();
                 }
                 OptionalLong rolled = OptionalLong.empty();
                 if (segmentBytes > 0 && !closing && (!rolls.isEmpty() || rollIntervalPassed())) {
@@ -466,8 +483,14 @@ public final class AuditLog implements AutoCloseable {
             rolls.clear();
             closer.stop();
             closer.join();
+            if (syncer != null) {
+                syncer.shutdown();
+            }
             closeQuietly(lockChannel); // also covers close() called from a callback on this thread
         } catch (Throwable e) { // IOException, a runtime failure, or an interrupt: fail closed
+            if (syncer != null) {
+                syncer.shutdownNow();
+            }
             fail(batch, rolls, e);
         }
     }
@@ -537,6 +560,37 @@ public final class AuditLog implements AutoCloseable {
     private void force() throws IOException {
         channel.force(false);
         unforced = false;
+    }
+
+    /**
+     * Batched mode: fsyncs the active segment on the sync thread while the writer goes on writing. If the previous
+     * fsync is still running, tries again within a millisecond. An fsync that finds its segment already closed by a
+     * roll is fine (the roll fsynced it before closing); any other failure fails the log through the writer.
+     */
+    private void syncInBackground() {
+        if (!syncing.compareAndSet(false, true)) {
+            forceDeadline = System.nanoTime() + Math.min(maxDelayNanos, 1_000_000L);
+            return;
+        }
+        FileChannel ch = channel;
+        unforced = false;
+        try {
+            syncer.execute(() -> {
+                try {
+                    ch.force(false);
+                } catch (java.nio.channels.ClosedChannelException rolled) {
+                    // the segment was rolled and closed meanwhile: roll() fsynced it first
+                } catch (IOException | RuntimeException e) {
+                    syncFailure = e;
+                    nudgeWriter();
+                } finally {
+                    syncing.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            syncing.set(false);
+            unforced = true;
+        }
     }
 
     /** Fsyncs and closes the active segment, starts the next one and hands the old one to the closer. */

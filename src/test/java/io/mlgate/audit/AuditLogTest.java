@@ -295,9 +295,9 @@ class AuditLogTest {
         AuditLogSettings settings = AuditLogSettings.builder()
                 .durability(Durability.batched(Duration.ofMillis(1))).queueCapacity(4).build();
         try (AuditLog log = new AuditLog(dir, settings, io)) {
-            io.holdForces();
+            io.holdWrites();
             assertThat(log.append(event("w0"))).isCompleted();
-            io.awaitForceEntered(); // the writer is stuck in its periodic fsync: records queue up
+            io.awaitWriteEntered(); // the writer is stuck in a write: records queue up
             assertThat(log.append(event("q1"))).isCompleted();
             assertThat(log.append(event("q2"))).isCompleted();
             CompletableFuture<Void> slowed = log.append(event("q3"));
@@ -307,10 +307,39 @@ class AuditLogTest {
             // the queue is full now: refused, never dropped silently
             assertThatThrownBy(() -> log.append(event("q5")).join())
                     .hasCauseInstanceOf(AuditUnavailableException.class);
-            io.releaseForce();
+            io.releaseWrites();
             slowed.get(10, TimeUnit.SECONDS);
             slowedToo.get(10, TimeUnit.SECONDS);
             assertThat(requestIds(dir)).containsExactly("w0", "q1", "q2", "q3", "q4");
+        }
+    }
+
+    @Test
+    void batchedModeFsyncsOffTheWriterThreadAndAFailedFsyncFailsTheLog() throws Exception {
+        HookedChannels io = new HookedChannels();
+        AuditLogSettings settings = AuditLogSettings.builder()
+                .durability(Durability.batched(Duration.ofMillis(1))).build();
+        try (AuditLog log = new AuditLog(dir, settings, io)) {
+            io.holdForces();
+            log.append(event("a1")).get(10, TimeUnit.SECONDS);
+            io.awaitForceEntered(); // the sync thread waits in fsync...
+            for (int i = 0; i < 50; i++) {
+                log.append(event("a" + (i + 2))); // ...while the writer goes on writing
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (requestIds(dir).size() < 51 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(requestIds(dir)).hasSize(51);
+            io.failForces = true;
+            io.releaseForce();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.isHealthy() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(log.isHealthy()).as("a failed fsync fails the log").isFalse();
+            assertThatThrownBy(() -> log.append(event("late")).join())
+                    .hasCauseInstanceOf(AuditUnavailableException.class);
         }
     }
 

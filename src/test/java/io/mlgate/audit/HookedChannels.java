@@ -34,6 +34,29 @@ final class HookedChannels implements ChannelOpener {
     private volatile CountDownLatch forceGate;
     private final CountDownLatch forceEntered = new CountDownLatch(1);
 
+    private volatile CountDownLatch writeGate;
+    private final CountDownLatch writeEntered = new CountDownLatch(1);
+
+    /** The next segment write blocks until {@link #releaseWrites()}: the writer thread stalls. */
+    void holdWrites() {
+        writeGate = new CountDownLatch(1);
+    }
+
+    void releaseWrites() {
+        CountDownLatch g = writeGate;
+        writeGate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    /** Waits until the writer is inside a held write. */
+    void awaitWriteEntered() throws InterruptedException {
+        if (!writeEntered.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("writer never wrote");
+        }
+    }
+
     /** The next segment fsync blocks until {@link #releaseForce()}. */
     void holdForces() {
         forceGate = new CountDownLatch(1);
@@ -115,6 +138,15 @@ final class HookedChannels implements ChannelOpener {
         }
 
         private void checkWrite() throws IOException {
+            CountDownLatch gate = writeGate;
+            if (segment && gate != null) {
+                writeEntered.countDown();
+                try {
+                    gate.await(15, TimeUnit.SECONDS); // bounded, so a failing test cannot hang the build
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
             if (segment && failWrites) {
                 throw new IOException("injected write failure");
             }
