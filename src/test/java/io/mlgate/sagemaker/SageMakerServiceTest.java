@@ -465,6 +465,56 @@ class SageMakerServiceTest {
     }
 
     @Test
+    void aRuntimeThatCompletesBeforeDeployReturnsIsHandled() throws Exception {
+        EndpointRuntime immediate = new EndpointRuntime() {
+            @Override
+            public void deploy(DeploymentPlan plan, java.util.function.Consumer<DeploymentOutcome> done) {
+                done.accept(DeploymentOutcome.serving());
+            }
+
+            @Override
+            public void update(DeploymentPlan plan, java.util.function.Consumer<DeploymentOutcome> done) {
+                done.accept(DeploymentOutcome.failed("no room"));
+            }
+
+            @Override
+            public void setWeights(String endpointArn, Map<String, Double> w, Map<String, Integer> c) {
+            }
+
+            @Override
+            public void undeploy(String endpointArn) {
+            }
+        };
+        service = SageMakerService.start(SageMakerState.open(dataDir.resolve("sync")), immediate, clock, REGION);
+        model("m1");
+        config("c1", "m1");
+        endpoint("e1", "c1");
+        assertThat(describeEndpoint("e1").get("EndpointStatus").stringValue()).isEqualTo("InService");
+        call("UpdateEndpoint", "{\"EndpointName\": \"e1\", \"EndpointConfigName\": \"c1\"}");
+        JsonNode d = describeEndpoint("e1");
+        assertThat(d.get("EndpointStatus").stringValue()).isEqualTo("InService");
+        assertThat(d.get("FailureReason").stringValue()).contains("no room");
+    }
+
+    @Test
+    void aLateCompletionOfAnEarlierDeploymentIsIgnored() throws JsonServiceException {
+        model("m1");
+        config("c1", "m1");
+        config("c2", "m1");
+        String arn = inService("e1", "c1");
+        call("UpdateEndpoint", "{\"EndpointName\": \"e1\", \"EndpointConfigName\": \"c2\"}");
+        java.util.function.Consumer<DeploymentOutcome> first = runtime.completionOf(arn);
+        first.accept(DeploymentOutcome.failed("first attempt failed"));
+        call("UpdateEndpoint", "{\"EndpointName\": \"e1\", \"EndpointConfigName\": \"c2\"}");
+        first.accept(DeploymentOutcome.serving());
+        JsonNode d = describeEndpoint("e1");
+        assertThat(d.get("EndpointStatus").stringValue()).isEqualTo("Updating");
+        assertThat(d.get("EndpointConfigName").stringValue()).isEqualTo("c1");
+        runtime.complete(arn);
+        assertThat(describeEndpoint("e1").get("EndpointConfigName").stringValue()).isEqualTo("c2");
+    }
+
+    @Test
     void updateCanRetainTheCurrentWeightsAndCounts() throws JsonServiceException {
         model("m1");
         config("c1", "m1");
