@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,9 +50,7 @@ class AuditExportCommandTest {
         f.digest(t("11:00:00"));
         f.segment(List.of(TrailFixture.invoke(t("11:10:00"), "iris")));
         pem = shared.resolve("key.pem");
-        try (InputStream in = TrailFixture.class.getResourceAsStream("test-signing-key.pem")) {
-            Files.write(pem, in.readAllBytes());
-        }
+        Files.writeString(pem, TrailFixture.privateKeyPem(TrailFixture.KEY));
     }
 
     private int run(Object command, String... args) {

@@ -1,5 +1,6 @@
 package io.mlgate.sagemaker;
 
+import io.mlgate.sts.MutableClock;
 import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.PrincipalType;
 import io.mlgate.iam.eval.RequestContext;

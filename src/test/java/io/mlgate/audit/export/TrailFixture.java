@@ -9,11 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -44,8 +40,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class TrailFixture {
 
     /** Fixed test keys (generating RSA keys is slow on a busy machine): resources next to this class. */
-    public static final KeyPair KEY = load("test-signing-key.pem");
-    public static final KeyPair OTHER_KEY = load("other-signing-key.pem");
+    /** Test signing keys, generated once per test JVM (never stored in the repository). */
+    public static final KeyPair KEY = generate();
+    public static final KeyPair OTHER_KEY = generate();
     public static final String ACCOUNT = "123456789012";
 
     private static final DateTimeFormatter STAMP =
@@ -260,18 +257,22 @@ public final class TrailFixture {
         return -1;
     }
 
-    private static KeyPair load(String resource) {
-        try (var in = TrailFixture.class.getResourceAsStream(resource)) {
-            String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            KeyFactory rsa = KeyFactory.getInstance("RSA");
-            RSAPrivateCrtKey priv = (RSAPrivateCrtKey) rsa.generatePrivate(
-                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
-            return new KeyPair(rsa.generatePublic(new RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent())),
-                    priv);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load test key " + resource, e);
+    private static KeyPair generate() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a test key", e);
         }
+    }
+
+    /** {@code key}'s private half as a PKCS#8 PEM file, for CLI options that read one. */
+    public static String privateKeyPem(KeyPair key) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     // ---------------------------------------------------------------- realistic records
