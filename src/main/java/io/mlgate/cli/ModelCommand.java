@@ -49,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Encrypted model artifacts: package, inspect, rewrap (see docs/model-artifacts.md).",
-        subcommands = {ModelCommand.Package.class, ModelCommand.Inspect.class, ModelCommand.Rewrap.class})
+        subcommands = {ModelCommand.Upload.class, ModelCommand.Package.class, ModelCommand.Inspect.class,
+                ModelCommand.Rewrap.class})
 public final class ModelCommand implements Runnable {
 
     /** Exit code when an artifact or key is refused (the reason is printed on stderr). */
@@ -105,6 +106,84 @@ public final class ModelCommand implements Runnable {
 
     private ModelArtifacts artifacts(String home) {
         return new ModelArtifacts(keyService.apply(Path.of(home)));
+    }
+
+    /**
+     * {@code mlgate model upload FILE.onnx --name NAME [--descriptor D.json] [--key K]}: checks the model against its
+     * descriptor, encrypts it into the model store ({@code data/models/uploaded/NAME.mlga}, context
+     * {@code model=NAME}, descriptor bound into the header) and prints, as its last line, the ModelDataUrl that
+     * SageMaker CreateModel takes.
+     */
+    @Command(name = "upload", mixinStandardHelpOptions = true,
+            description = "Put an ONNX model into mlgate's model store (encrypted) and print its ModelDataUrl.")
+    static final class Upload implements Callable<Integer> {
+
+        @ParentCommand
+        ModelCommand parent;
+
+        @Parameters(index = "0", paramLabel = "FILE.onnx", description = "the ONNX model")
+        Path in;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "the model's name in the store: letters, digits and inner hyphens, at most 63")
+        String name;
+
+        @Option(names = "--descriptor", paramLabel = "JSON",
+                description = "the model descriptor (inputName, outputName, featureNames, labels, outputKind); "
+                        + "default: FILE.model.json beside the model")
+        Path descriptor;
+
+        @Option(names = "--key", paramLabel = "KEY",
+                description = "the customer key (default: " + io.mlgate.gateway.EndpointCatalog.MODEL_KEY_ALIAS
+                        + ", created by the gateway on its first start)")
+        String key = io.mlgate.gateway.EndpointCatalog.MODEL_KEY_ALIAS;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "the gateway's data folder (default: HOME/data)")
+        Path dataDir;
+
+        @Option(names = "--home", paramLabel = "DIR", description = "mlgate home folder (default: $MLGATE_HOME or .)")
+        String home = Main.defaultHome();
+
+        @Override
+        public Integer call() {
+            return guarded(() -> {
+                if (!Files.isRegularFile(in)) {
+                    throw new IOException("model file " + in + " does not exist");
+                }
+                Path descriptorFile = descriptor != null ? descriptor
+                        : in.resolveSibling(baseName(in) + ".model.json");
+                if (!Files.isRegularFile(descriptorFile)) {
+                    throw new IOException("model descriptor " + descriptorFile + " does not exist (give one with "
+                            + "--descriptor; see docs/model-artifacts.md)");
+                }
+                io.mlgate.runtime.ModelDescriptor parsed;
+                try {
+                    parsed = io.mlgate.runtime.ModelDescriptor.parse(Files.readAllBytes(descriptorFile));
+                } catch (io.mlgate.runtime.InvalidModelException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+                if (Files.size(in) > io.mlgate.runtime.ArtifactEndpoints.MAX_MODEL_BYTES) {
+                    throw new IOException("model file " + in + " is larger than "
+                            + io.mlgate.runtime.ArtifactEndpoints.MAX_MODEL_BYTES + " bytes");
+                }
+                byte[] onnx = Files.readAllBytes(in);
+                Path data = dataDir != null ? dataDir : Path.of(home).resolve("data");
+                io.mlgate.runtime.UploadedModels uploads = new io.mlgate.runtime.UploadedModels(
+                        new io.mlgate.runtime.store.ModelStore(data));
+                ArtifactHeader header;
+                try {
+                    header = uploads.upload(name, onnx, parsed, parent.artifacts(home), key);
+                } catch (io.mlgate.runtime.InvalidModelException e) {
+                    throw new IllegalArgumentException("the model does not match its descriptor: " + e.getMessage());
+                } finally {
+                    java.util.Arrays.fill(onnx, (byte) 0);
+                }
+                System.out.println("uploaded " + in + " as " + uploads.store().file(name) + " ("
+                        + header.plaintextSize() + " bytes, key " + header.keyId() + ", context "
+                        + header.encryptionContext() + ")");
+                System.out.println(io.mlgate.runtime.UploadedModels.urlOf(name));
+            });
+        }
     }
 
     /** {@code mlgate model package --in F --key K --context k=v ... [--name N] [--out A]}. */

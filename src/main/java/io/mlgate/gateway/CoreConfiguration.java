@@ -32,6 +32,12 @@ import io.mlgate.iam.validate.ValidatedConfiguration;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.kms.api.KmsKeyStore;
 import io.mlgate.kms.api.KmsService;
+import io.mlgate.runtime.EmbeddedEndpointRuntime;
+import io.mlgate.runtime.ExecutionRole;
+import io.mlgate.runtime.ExecutionRoleKeys;
+import io.mlgate.runtime.UploadedModels;
+import io.mlgate.sagemaker.SageMakerService;
+import io.mlgate.sagemaker.SageMakerState;
 import io.mlgate.kms.Keystore;
 import io.mlgate.kms.RootKey;
 import io.mlgate.kms.root.RootKeySettings;
@@ -252,6 +258,33 @@ public class CoreConfiguration {
         return new InferenceService(catalog.registry());
     }
 
+    // ---- SageMaker hosting: control plane and the embedded runtime it deploys to ----
+
+    /** Models uploaded with {@code mlgate model upload} ({@code data/models/uploaded}); the demo's iris model too. */
+    @Bean
+    UploadedModels uploadedModels(ModelStore store, KmsService kms, HostingAccount account) throws IOException {
+        UploadedModels models = new UploadedModels(store);
+        EndpointCatalog.ensureDemoUpload(models, kms, account.id());
+        return models;
+    }
+
+    /** Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves). */
+    @Bean(destroyMethod = "close")
+    EmbeddedEndpointRuntime endpointRuntime(EndpointCatalog catalog, UploadedModels models, KmsService kms,
+                                            PrincipalDirectory principals) {
+        return new EmbeddedEndpointRuntime(catalog.registry(), models,
+                roleArn -> new ExecutionRoleKeys(kms, new ExecutionRole(roleArn, principals::configuration)),
+                java.util.Set.copyOf(catalog.artifactEndpoints().names()), EmbeddedEndpointRuntime.DEFAULT_GRACE);
+    }
+
+    /** The SageMaker control plane ({@code SageMaker.*}); its state is {@code data/sagemaker/state.json}. */
+    @Bean
+    SageMakerService sageMakerService(GatewayProperties properties, EmbeddedEndpointRuntime runtime, Clock clock)
+            throws IOException {
+        return SageMakerService.start(SageMakerState.open(properties.dataDir()), runtime, clock,
+                properties.region());
+    }
+
     @Bean(destroyMethod = "dispose")
     Scheduler inferenceScheduler(GatewayProperties properties) {
         if ("event-loop".equalsIgnoreCase(properties.inferenceScheduler())) {
@@ -353,8 +386,9 @@ public class CoreConfiguration {
 
     @Bean
     IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
-                                                    RequestTime time, PrincipalDirectory principals) {
-        return new IamAuthorizationManager(evaluator, properties.region(), time, principals);
+                                                    RequestTime time, PrincipalDirectory principals,
+                                                    SageMakerService sageMaker) {
+        return new IamAuthorizationManager(evaluator, properties.region(), time, principals, sageMaker);
     }
 
     @Bean

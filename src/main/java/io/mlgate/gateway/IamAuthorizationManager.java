@@ -30,12 +30,20 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
     private final PolicyEvaluator evaluator;
     private final RequestContexts contexts;
     private final PrincipalDirectory principals;
+    private final SageMakerTagKeys sageMakerTags;
 
     public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                                    PrincipalDirectory principals) {
+        this(evaluator, region, time, principals, null);
+    }
+
+    /** @param sageMaker the SageMaker control plane whose tags feed the tag condition keys (null: none) */
+    public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
+                                   PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker) {
         this.evaluator = evaluator;
         this.contexts = new RequestContexts(region, time);
         this.principals = principals;
+        this.sageMakerTags = new SageMakerTagKeys(sageMaker);
     }
 
     @Override
@@ -62,8 +70,9 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                 .filter(CallerAuthentication.class::isInstance)
                 .map(auth -> {
                     Caller caller = ((CallerAuthentication) auth).getPrincipal();
-                    AuthorizationRequest request = request(caller, api, contexts.of(context.getExchange(), caller)
-                            .build());
+                    io.mlgate.iam.eval.RequestContext.Builder keys = contexts.of(context.getExchange(), caller);
+                    sageMakerTags.addTo(call, keys);
+                    AuthorizationRequest request = request(caller, api, keys.build());
                     Decision decision = evaluator.evaluate(request);
                     call.decision(decision);
                     if (!decision.isAllowed()) {

@@ -32,6 +32,25 @@ public final class InferenceService {
             String accept) {
         Endpoint endpoint = registry.require(endpointName);
         String responseType = InvocationOutput.contentTypeFor(accept);
+        try {
+            return invoke(endpoint, targetVariant, body, contentType, responseType);
+        } catch (ModelInvocationException e) {
+            // the model may have been unloaded under this call because its key was just refused
+            EndpointUnavailableException down = registry.unavailability(endpointName).orElse(null);
+            if (down != null) {
+                throw down.copy();
+            }
+            // or because the endpoint was just switched to another configuration: the new one answers
+            Endpoint now = registry.find(endpointName).orElse(null);
+            if (now != null && now != endpoint) {
+                return invoke(now, targetVariant, body, contentType, responseType);
+            }
+            throw e;
+        }
+    }
+
+    private static InvocationResult invoke(Endpoint endpoint, String targetVariant, byte[] body, String contentType,
+                                           String responseType) {
         ProductionVariant variant;
         if (targetVariant == null) {
             variant = endpoint.chooseVariant();
@@ -43,17 +62,7 @@ public final class InferenceService {
         OnnxModel model = variant.model();
         float[][] rows = InvocationInput.parse(body, contentType, model.featureCount());
         long start = System.nanoTime();
-        ClassificationResult[] results;
-        try {
-            results = model.predict(rows);
-        } catch (ModelInvocationException e) {
-            // the model may have been unloaded under this call because its key was just refused
-            EndpointUnavailableException down = registry.unavailability(endpointName).orElse(null);
-            if (down != null) {
-                throw down.copy();
-            }
-            throw e;
-        }
+        ClassificationResult[] results = model.predict(rows);
         long latency = System.nanoTime() - start;
         return new InvocationResult(InvocationOutput.toJson(results), responseType, variant.name(), latency);
     }

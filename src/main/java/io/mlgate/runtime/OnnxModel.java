@@ -116,6 +116,16 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** True once {@link #close} has been called. */
+    public boolean isClosed() {
+        lifecycle.readLock().lock();
+        try {
+            return closed;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** Frees the native session after in-flight predictions finish; later predictions fail. Idempotent. */
     @Override
     public void close() {

@@ -90,6 +90,62 @@ class ModelCommandTest extends ConsoleCapture {
         assertThat(Files.size(rewrapped) - Files.size(artifact)).isEqualTo(0);
     }
 
+    /** The real iris model and its descriptor, as a user has them on disk. */
+    Path irisOnDisk() throws Exception {
+        Path onnx = input.resolve("iris.onnx");
+        Files.write(onnx, io.mlgate.runtime.DemoEndpoints.classpathArtifacts().load("iris.onnx"));
+        Files.write(input.resolve("iris.model.json"),
+                io.mlgate.runtime.DemoEndpoints.irisDescriptor().toJson());
+        return onnx;
+    }
+
+    @Test
+    void uploadPutsTheModelIntoTheStoreAndPrintsItsModelDataUrlLast() throws Exception {
+        Path onnx = irisOnDisk();
+        Path data = output.resolve("data");
+        assertThat(model("upload", onnx.toString(), "--name", "iris-v7", "--key", "alias/models",
+                "--data-dir", data.toString())).as(stderr()).isZero();
+        List<String> lines = stdout().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("s3://mlgate-models/iris-v7");
+        Path artifact = data.resolve("models/uploaded/iris-v7.mlga");
+        assertThat(artifact).isRegularFile();
+        // no stretch of the model's bytes (its weights) appears in the artifact; the descriptor in the header may
+        byte[] plain = Files.readAllBytes(onnx);
+        String stored = new String(Files.readAllBytes(artifact), StandardCharsets.ISO_8859_1);
+        for (int at = plain.length / 4; at + 48 < plain.length; at += plain.length / 4) {
+            assertThat(stored).doesNotContain(new String(plain, at, 48, StandardCharsets.ISO_8859_1));
+        }
+
+        io.mlgate.runtime.UploadedModels uploads = new io.mlgate.runtime.UploadedModels(
+                new io.mlgate.runtime.store.ModelStore(data));
+        try (io.mlgate.runtime.OnnxModel loaded = uploads.load("iris-v7", kms, 1 << 24)) {
+            assertThat(loaded.labels()).containsExactly("setosa", "versicolor", "virginica");
+            assertThat(loaded.predict(new float[][]{{5.1f, 3.5f, 1.4f, 0.2f}})[0].predictedLabel()).isEqualTo("setosa");
+        }
+    }
+
+    @Test
+    void uploadRefusesAModelThatDoesNotMatchItsDescriptorOrABadName() throws Exception {
+        Path onnx = irisOnDisk();
+        Path data = output.resolve("data");
+        Path wrong = input.resolve("wrong.json");
+        Files.writeString(wrong, new String(io.mlgate.runtime.DemoEndpoints.irisDescriptor().toJson(),
+                StandardCharsets.UTF_8).replace("\"sepal_width_cm\", ", ""));
+        assertThat(model("upload", onnx.toString(), "--name", "iris", "--descriptor", wrong.toString(),
+                "--key", "alias/models", "--data-dir", data.toString())).isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("does not match its descriptor");
+        assertThat(data.resolve("models/uploaded/iris.mlga")).doesNotExist();
+
+        assertThat(model("upload", onnx.toString(), "--name", "../evil", "--key", "alias/models",
+                "--data-dir", data.toString())).isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("invalid model name");
+
+        Files.delete(input.resolve("iris.model.json"));
+        assertThat(model("upload", onnx.toString(), "--name", "iris", "--key", "alias/models",
+                "--data-dir", data.toString())).isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("iris.model.json does not exist");
+    }
+
     @Test
     void inspectOfATamperedOrForeignFileIsRefused() throws Exception {
         Path notAnArtifact = output.resolve("x.mlga");

@@ -29,8 +29,30 @@ public final class ModelStore {
     private final Path dir;
 
     public ModelStore(Path dataDir) throws IOException {
-        this.dir = dataDir.resolve("models");
-        Files.createDirectories(dir);
+        this(dataDir.resolve("models"), true);
+    }
+
+    private ModelStore(Path dir, boolean create) throws IOException {
+        this.dir = dir;
+        if (create) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    /**
+     * A store in a sub-folder of this one ({@code data/models/FOLDER/NAME.mlga}), e.g. the models uploaded with
+     * {@code mlgate model upload}, kept apart from the gateway's own artifacts so their names cannot collide.
+     */
+    public ModelStore subStore(String folder) throws IOException {
+        if (!validName(folder)) {
+            throw new IllegalArgumentException("invalid folder name: " + folder);
+        }
+        return new ModelStore(dir.resolve(folder), true);
+    }
+
+    /** The folder the artifacts are in. */
+    public Path directory() {
+        return dir;
     }
 
     public boolean contains(String name) {
@@ -45,13 +67,24 @@ public final class ModelStore {
      */
     public ArtifactHeader put(String name, ModelSource model, ModelArtifacts artifacts, String keyId,
                               Map<String, String> context) throws IOException {
+        return put(name, model, artifacts, keyId, context, Map.of());
+    }
+
+    /**
+     * As {@link #put(String, ModelSource, ModelArtifacts, String, Map)}, with further metadata entries bound into
+     * the artifact's authenticated header (the {@code name} entry is always the store name).
+     */
+    public ArtifactHeader put(String name, ModelSource model, ModelArtifacts artifacts, String keyId,
+                              Map<String, String> context, Map<String, String> metadata) throws IOException {
+        Map<String, String> meta = new java.util.TreeMap<>(metadata);
+        meta.put("name", name);
         Path target = file(name);
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
         ArtifactHeader header;
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = Channels.newOutputStream(channel);
-            header = artifacts.write(model, out, keyId, context, Map.of("name", name));
+            header = artifacts.write(model, out, keyId, context, meta);
             out.flush();
             channel.force(true);
         } catch (IOException | RuntimeException e) {

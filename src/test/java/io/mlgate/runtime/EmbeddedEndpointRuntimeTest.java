@@ -1,0 +1,187 @@
+package io.mlgate.runtime;
+
+import io.mlgate.kms.artifact.InMemoryDataKeys;
+import io.mlgate.kms.artifact.ModelArtifacts;
+import io.mlgate.runtime.store.ModelStore;
+import io.mlgate.sagemaker.ContainerDefinition;
+import io.mlgate.sagemaker.DeploymentOutcome;
+import io.mlgate.sagemaker.DeploymentPlan;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedEndpointRuntimeTest {
+
+    static final String ACCOUNT = "123456789012";
+    static final String ROLE = "arn:aws:iam::123456789012:role/runtime";
+    static final byte[] SETOSA = "5.1,3.5,1.4,0.2".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path data;
+
+    InMemoryDataKeys kms;
+    String keyArn;
+    UploadedModels uploads;
+    EndpointRegistry registry;
+    EmbeddedEndpointRuntime runtime;
+    InferenceService inference;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        kms = new InMemoryDataKeys();
+        keyArn = kms.createKey("models");
+        uploads = new UploadedModels(new ModelStore(data));
+        byte[] onnx = DemoEndpoints.classpathArtifacts().load("iris.onnx");
+        for (String name : List.of("m1", "m2")) {
+            uploads.upload(name, onnx, DemoEndpoints.irisDescriptor(), new ModelArtifacts(kms), "alias/models");
+        }
+        registry = new EndpointRegistry(ACCOUNT);
+        runtime = new EmbeddedEndpointRuntime(registry, uploads, role -> kms, Set.of("iris"), Duration.ZERO);
+        inference = new InferenceService(registry);
+    }
+
+    @AfterEach
+    void tearDown() {
+        runtime.close();
+    }
+
+    static DeploymentPlan plan(String endpoint, DeploymentPlan.Variant... variants) {
+        return new DeploymentPlan(endpoint, "arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":endpoint/" + endpoint,
+                ACCOUNT, endpoint + "-config", null, null, List.of(variants));
+    }
+
+    static DeploymentPlan.Variant variant(String name, double weight, String url) {
+        return new DeploymentPlan.Variant(name, weight, 1, "ml.m5.large", "model-" + name,
+                "arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":model/model-" + name,
+                List.of(new ContainerDefinition(null, null, ContainerDefinition.Mode.SINGLE_MODEL, url, Map.of())),
+                false, ROLE, false);
+    }
+
+    DeploymentOutcome deploy(DeploymentPlan plan) throws Exception {
+        CompletableFuture<DeploymentOutcome> done = new CompletableFuture<>();
+        runtime.deploy(plan, done::complete);
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void servesWeightedVariantsAndReweightsOverTheSameModels() throws Exception {
+        assertThat(deploy(plan("e", variant("A", 1, "s3://mlgate-models/m1"),
+                variant("B", 0, "mlgate://models/m2")))).isEqualTo(DeploymentOutcome.serving());
+        for (int i = 0; i < 50; i++) {
+            assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("A");
+        }
+        assertThat(inference.invoke("e", "B", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("B");
+        OnnxModel a = registry.require("e").variant("A").orElseThrow().model();
+
+        runtime.setWeights(plan("e", variant("A", 1, "x"), variant("B", 1, "x")).endpointArn(),
+                Map.of("A", 0.0, "B", 1.0), Map.of("B", 3));
+        for (int i = 0; i < 50; i++) {
+            assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("B");
+        }
+        assertThat(registry.require("e").variant("A").orElseThrow().model()).isSameAs(a);
+        assertThat(a.isClosed()).isFalse();
+        assertThat(runtime.instanceCount("e", "B")).isEqualTo(3);
+        assertThat(runtime.instanceCount("e", "Z")).isZero();
+    }
+
+    @Test
+    void anUpdateSwapsModelsAndRetiresTheOldOnes() throws Exception {
+        DeploymentPlan first = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
+        deploy(first);
+        OnnxModel old = registry.require("e").variants().get(0).model();
+        CompletableFuture<DeploymentOutcome> done = new CompletableFuture<>();
+        runtime.update(plan("e", variant("C", 1, "s3://mlgate-models/m2")), done::complete);
+        assertThat(done.get(30, TimeUnit.SECONDS).inService()).isTrue();
+        assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("C");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!old.isClosed() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(old.isClosed()).as("the replaced model is closed after the (zero) grace period").isTrue();
+    }
+
+    @Test
+    void aFailedUpdateKeepsTheOldDeploymentServing() throws Exception {
+        deploy(plan("e", variant("A", 1, "s3://mlgate-models/m1")));
+        CompletableFuture<DeploymentOutcome> done = new CompletableFuture<>();
+        runtime.update(plan("e", variant("A", 1, "s3://mlgate-models/absent")), done::complete);
+        DeploymentOutcome outcome = done.get(30, TimeUnit.SECONDS);
+        assertThat(outcome.inService()).isFalse();
+        assertThat(outcome.failureReason()).contains("no such model");
+        assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("A");
+    }
+
+    @Test
+    void refusesWhatItCannotServeWithAReason() throws Exception {
+        assertThat(deploy(plan("iris", variant("A", 1, "s3://mlgate-models/m1"))).failureReason())
+                .contains("reserved");
+        assertThat(deploy(plan("e", variant("A", 0, "s3://mlgate-models/m1"))).failureReason())
+                .contains("weight greater than 0");
+        assertThat(deploy(plan("e", variant("A", 1, "s3://other/m1"))).failureReason())
+                .contains("does not name an artifact in mlgate's model store");
+        DeploymentPlan.Variant noRole = new DeploymentPlan.Variant("A", 1, 1, null, "m", "arn:m",
+                List.of(new ContainerDefinition(null, null, ContainerDefinition.Mode.SINGLE_MODEL,
+                        "s3://mlgate-models/m1", Map.of())), false, null, false);
+        assertThat(deploy(plan("e", noRole)).failureReason()).contains("no ExecutionRoleArn");
+        DeploymentPlan.Variant multi = new DeploymentPlan.Variant("A", 1, 1, null, "m", "arn:m",
+                List.of(new ContainerDefinition(null, null, ContainerDefinition.Mode.MULTI_MODEL,
+                        "s3://mlgate-models/", Map.of())), false, ROLE, false);
+        assertThat(deploy(plan("e", multi)).failureReason()).contains("multi-model");
+        DeploymentPlan other = new DeploymentPlan("e", "arn:aws:sagemaker:us-east-1:111122223333:endpoint/e",
+                "111122223333", "c", null, null, List.of(variant("A", 1, "s3://mlgate-models/m1")));
+        assertThat(deploy(other).failureReason()).contains("account " + ACCOUNT + " only");
+        assertThat(registry.names()).isEmpty();
+    }
+
+    @Test
+    void aRefusedKeyFailsTheDeployment() throws Exception {
+        kms.disable(keyArn);
+        DeploymentOutcome outcome = deploy(plan("e", variant("A", 1, "s3://mlgate-models/m1")));
+        assertThat(outcome.failureReason()).contains("refused the data key").contains(ROLE);
+        assertThat(registry.find("e")).isEmpty();
+    }
+
+    @Test
+    void aDeploymentThatFinishesAfterTheEndpointWasDeletedIsDiscarded() throws Exception {
+        DeploymentPlan p = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
+        CompletableFuture<DeploymentOutcome> done = new CompletableFuture<>();
+        runtime.deploy(p, done::complete);
+        runtime.undeploy(p.endpointArn());
+        DeploymentOutcome outcome = done.get(30, TimeUnit.SECONDS);
+        // either it finished before the delete (then the delete removed it) or it was discarded: never served after
+        assertThat(registry.find("e")).isEmpty();
+        if (!outcome.inService()) {
+            assertThat(outcome.failureReason()).contains("superseded");
+        }
+    }
+
+    @Test
+    void undeployRemovesTheEndpointAndCloseReleasesEverything() throws Exception {
+        DeploymentPlan p = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
+        deploy(p);
+        deploy(plan("f", variant("A", 1, "s3://mlgate-models/m2")));
+        OnnxModel f = registry.require("f").variants().get(0).model();
+        runtime.undeploy(p.endpointArn());
+        assertThatThrownBy(() -> inference.invoke("e", SETOSA, "text/csv", null))
+                .isInstanceOf(EndpointNotFoundException.class);
+        runtime.close();
+        assertThat(registry.names()).isEmpty();
+        assertThat(f.isClosed()).isTrue();
+        CompletableFuture<DeploymentOutcome> late = new CompletableFuture<>();
+        runtime.deploy(p, late::complete);
+        assertThat(late.get(5, TimeUnit.SECONDS).failureReason()).contains("shutting down");
+    }
+}
