@@ -293,4 +293,45 @@ class SageMakerHostingIntegrationTest extends RunningGateway {
             assertThat(event.path("eventSource").asString()).isEqualTo("sagemaker.amazonaws.com");
         }
     }
+
+    private tools.jackson.databind.JsonNode cli(String args) throws Exception {
+        String[] k = DemoCredentialsFile.read(home.resolve("keys/demo-credentials")).get("demo-admin");
+        GatewayIntegrationTest.CliRun run = GatewayIntegrationTest.runCli("AWS_ACCESS_KEY_ID=" + k[0]
+                + " AWS_SECRET_ACCESS_KEY=" + k[1] + " AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE="
+                + home.resolve("keys/dev-ca.pem") + " /usr/bin/aws --endpoint-url https://localhost:" + port
+                + " --output json " + args);
+        assertThat(run.exit()).as(run.output()).isZero();
+        String out = run.output().isBlank() ? "{}" : run.output();
+        return new tools.jackson.databind.ObjectMapper().readTree(out);
+    }
+
+    @Test
+    void theAwsCliCreatesDescribesListsInvokesAndDeletesTheDemoEndpoint() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(
+                "/usr/bin/aws")), "AWS CLI v2 (/usr/bin/aws) not installed");
+        cli("sagemaker create-model --model-name cli-iris --execution-role-arn " + ROLE
+                + " --primary-container Image=mlgate/onnx,ModelDataUrl=s3://mlgate-models/iris");
+        cli("sagemaker create-endpoint-config --endpoint-config-name cli-iris-config --production-variants "
+                + "VariantName=AllTraffic,ModelName=cli-iris,InitialInstanceCount=1,InstanceType=ml.m5.large,"
+                + "InitialVariantWeight=1");
+        String arn = cli("sagemaker create-endpoint --endpoint-name cli-iris --endpoint-config-name cli-iris-config")
+                .path("EndpointArn").asString();
+        assertThat(arn).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:endpoint/cli-iris");
+        String status = "";
+        for (int i = 0; i < 600 && !status.equals("InService") && !status.equals("Failed"); i++) {
+            status = cli("sagemaker describe-endpoint --endpoint-name cli-iris").path("EndpointStatus").asString();
+            Thread.sleep(50);
+        }
+        assertThat(status).isEqualTo("InService");
+        assertThat(cli("sagemaker list-endpoints --name-contains cli-iris").path("Endpoints").get(0)
+                .path("EndpointName").asString()).isEqualTo("cli-iris");
+        java.nio.file.Path out = home.resolve("cli-iris-prediction.json");
+        cli("sagemaker-runtime invoke-endpoint --endpoint-name cli-iris --content-type text/csv "
+                + "--cli-binary-format raw-in-base64-out --body 5.1,3.5,1.4,0.2 " + out);
+        assertThat(java.nio.file.Files.readString(out)).contains("setosa");
+        cli("sagemaker delete-endpoint --endpoint-name cli-iris");
+        cli("sagemaker delete-endpoint-config --endpoint-config-name cli-iris-config");
+        cli("sagemaker delete-model --model-name cli-iris");
+        assertThat(cli("sagemaker list-endpoints --name-contains cli-iris").path("Endpoints").size()).isZero();
+    }
 }
