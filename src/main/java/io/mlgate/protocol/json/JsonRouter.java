@@ -2,7 +2,11 @@ package io.mlgate.protocol.json;
 
 import java.util.List;
 
-/** Picks the {@link JsonService} of a request from its {@code X-Amz-Target} ({@code <prefix><Operation>}). */
+/**
+ * Picks the {@link JsonService} of a request from its {@code X-Amz-Target} ({@code <prefix><Operation>}). Several
+ * services may share a prefix (the SageMaker control plane is split by resource family) as long as their operations
+ * differ: the first service with the prefix that serves the operation gets it.
+ */
 public final class JsonRouter {
 
     /** A routed target: the service and the operation name. */
@@ -23,7 +27,9 @@ public final class JsonRouter {
             String prefix = service.api().targetPrefix();
             if (target.startsWith(prefix)) {
                 String operation = target.substring(prefix.length());
-                return service.operations().contains(operation) ? new Route(service, operation) : null;
+                if (service.operations().contains(operation)) {
+                    return new Route(service, operation);
+                }
             }
         }
         return null;

@@ -52,6 +52,17 @@ class JsonProtocolTest {
     }
 
     @Test
+    void servicesSharingAPrefixSplitItsOperations() {
+        JsonService hosting = new Fake(JsonApi.SAGEMAKER, Set.of("ListEndpoints"));
+        JsonService transform = new Fake(JsonApi.SAGEMAKER, Set.of("ListTransformJobs"));
+        JsonRouter router = new JsonRouter(List.of(hosting, transform));
+        assertThat(router.route("SageMaker.ListEndpoints")).isEqualTo(new JsonRouter.Route(hosting, "ListEndpoints"));
+        assertThat(router.route("SageMaker.ListTransformJobs"))
+                .isEqualTo(new JsonRouter.Route(transform, "ListTransformJobs"));
+        assertThat(router.route("SageMaker.ListTrainingJobs")).isNull();
+    }
+
+    @Test
     void errorsCarryAnErrorStatus() {
         assertThat(JsonServiceException.validation("x").status()).isEqualTo(400);
         assertThatThrownBy(() -> new JsonServiceException("X", 200, "no")).isInstanceOf(IllegalArgumentException.class);
