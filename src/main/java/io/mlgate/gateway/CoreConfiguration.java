@@ -271,10 +271,10 @@ public class CoreConfiguration {
     /** Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves). */
     @Bean(destroyMethod = "close")
     EmbeddedEndpointRuntime endpointRuntime(EndpointCatalog catalog, UploadedModels models, KmsService kms,
-                                            PrincipalDirectory principals) {
+                                            PrincipalDirectory principals, HostingProperties hosting) {
         return new EmbeddedEndpointRuntime(catalog.registry(), models,
                 roleArn -> new ExecutionRoleKeys(kms, new ExecutionRole(roleArn, principals::configuration)),
-                java.util.Set.copyOf(catalog.artifactEndpoints().names()), EmbeddedEndpointRuntime.DEFAULT_GRACE);
+                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings());
     }
 
     /** The SageMaker control plane ({@code SageMaker.*}); its state is {@code data/sagemaker/state.json}. */

@@ -1,5 +1,6 @@
 package io.mlgate.gateway;
 
+import io.mlgate.runtime.BusyException;
 import io.mlgate.runtime.EndpointNotFoundException;
 import io.mlgate.runtime.EndpointUnavailableException;
 import io.mlgate.runtime.InferenceService;
@@ -36,15 +37,27 @@ public final class InvokeEndpointHandler {
         String contentType = requestHeaders.getFirst(HttpHeaders.CONTENT_TYPE);
         String accept = requestHeaders.getFirst(HttpHeaders.ACCEPT);
         String targetVariant = requestHeaders.getFirst("X-Amzn-SageMaker-Target-Variant");
+        String targetModel = requestHeaders.getFirst("X-Amzn-SageMaker-Target-Model");
+        String customAttributes = requestHeaders.getFirst(CUSTOM_ATTRIBUTES);
+        if (customAttributes != null && !validCustomAttributes(customAttributes)) {
+            return ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON,
+                    "1 validation error detected: Value at 'customAttributes' failed to satisfy constraint: Member "
+                            + "must have length less than or equal to 1024 and match pattern \\p{ASCII}*"));
+        }
         byte[] body = call.body();
-        return Mono.fromCallable(() -> inference.invoke(api.endpointName(), targetVariant, body, contentType, accept))
+        return Mono.fromCallable(() -> inference.invokeAsync(api.endpointName(), targetVariant, targetModel, body,
+                        contentType, accept))
                 .subscribeOn(scheduler)
-                .flatMap(result -> respond(exchange, call, result))
+                .flatMap(Mono::fromFuture)
+                .onErrorMap(java.util.concurrent.CompletionException.class, InferenceService::unwrap)
+                .flatMap(result -> respond(exchange, call, result, customAttributes))
                 .onErrorResume(EndpointNotFoundException.class, e ->
                         ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage())))
                 .onErrorResume(EndpointUnavailableException.class, e ->
                         ErrorResponder.write(exchange, new AwsError(400, keyErrorCode(e.keyServiceErrorCode()),
                                 e.getMessage())))
+                .onErrorResume(BusyException.class, e ->
+                        ErrorResponder.write(exchange, new AwsError(429, e.code(), e.getMessage())))
                 .onErrorResume(InvalidInputException.class, e ->
                         ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage()),
                                 ErrorResponder.withoutQuotedValues(e.getMessage())))
@@ -69,13 +82,34 @@ public final class InvokeEndpointHandler {
         };
     }
 
-    private static Mono<Void> respond(ServerWebExchange exchange, GatewayCall call, InvocationResult result) {
+    static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";
+
+    /** SageMaker's constraint on CustomAttributes: at most 1024 visible ASCII characters. */
+    static boolean validCustomAttributes(String value) {
+        if (value.length() > 1024) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Mono<Void> respond(ServerWebExchange exchange, GatewayCall call, InvocationResult result,
+                                      String customAttributes) {
         call.served(result.invokedVariant(), result.modelLatencyNanos());
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.OK);
         HttpHeaders headers = response.getHeaders();
         headers.set(HttpHeaders.CONTENT_TYPE, result.contentType());
         headers.set("x-Amzn-Invoked-Production-Variant", result.invokedVariant());
+        if (customAttributes != null) {
+            // the embedded runtime is the container: the caller's attributes come back unchanged
+            headers.set(CUSTOM_ATTRIBUTES, customAttributes);
+        }
         headers.setContentLength(result.body().length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(result.body())));
     }

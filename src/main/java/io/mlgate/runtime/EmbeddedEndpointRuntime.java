@@ -36,14 +36,38 @@ import java.util.function.Function;
  * same loaded models. Every completion is checked against a per-endpoint generation so that a deployment that
  * finishes after the endpoint was deleted or superseded is discarded instead of resurrecting it.
  *
- * <p>Served here: variants whose model has one container in SingleModel mode. Inference pipelines and multi-model
- * containers fail their deployment with a reason (their runtimes are separate work). Instance counts are recorded
- * (DescribeEndpoint, metrics) but do not yet size worker pools.
+ * <p>Each variant runs as {@link VariantWorkers}: {@code InstanceCount} workers, each with its own sessions of the
+ * model (decrypted once per load, one session per worker), behind a bounded queue. A model with several containers
+ * is an inference pipeline ({@link ModelPipeline}); a MultiModel container serves the uploads under its URL prefix
+ * by {@code TargetModel} from a {@link MultiModelCache} under the configured memory budget. Instance-count changes
+ * add workers (loading their sessions on the loader thread) or remove them (after their queued calls).
  */
 public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoCloseable {
 
     /** How long replaced models stay open for requests already routed to them. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Tunables: the grace period of replaced deployments, queued calls allowed per worker, the memory budget of each
+     * multi-model variant's cache, and the most instances (workers) a variant may have.
+     */
+    public record Settings(Duration grace, int queuePerWorker, long multiModelBudgetBytes, int maxInstances) {
+        public Settings {
+            Objects.requireNonNull(grace, "grace");
+            if (queuePerWorker < 1 || multiModelBudgetBytes < 1 || maxInstances < 1) {
+                throw new IllegalArgumentException("queuePerWorker, multiModelBudgetBytes and maxInstances must be >= 1");
+            }
+        }
+
+        /** 30 s grace, 64 queued calls per worker, 512 MiB per multi-model cache, 16 instances. */
+        public static Settings defaults() {
+            return new Settings(DEFAULT_GRACE, VariantWorkers.DEFAULT_QUEUE_PER_WORKER, 512L * 1024 * 1024, 16);
+        }
+
+        public Settings withGrace(Duration newGrace) {
+            return new Settings(newGrace, queuePerWorker, multiModelBudgetBytes, maxInstances);
+        }
+    }
 
     private static final System.Logger LOG = System.getLogger(EmbeddedEndpointRuntime.class.getName());
 
@@ -51,6 +75,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     private final UploadedModels models;
     private final Function<String, DataKeys> roleKeys;
     private final Set<String> reservedNames;
+    private final Settings settings;
     private final Duration grace;
     private final long maxModelBytes;
     private final ExecutorService loader;
@@ -62,8 +87,8 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     private long nextGeneration;
     private boolean closed;
 
-    /** What one endpoint serves now: the plan in force and its loaded models by variant name. */
-    private record Deployment(DeploymentPlan plan, Map<String, OnnxModel> models) {
+    /** What one endpoint serves now: the plan in force and its serving variants by name. */
+    private record Deployment(DeploymentPlan plan, Map<String, ProductionVariant> variants) {
     }
 
     /**
@@ -75,11 +100,18 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
      */
     public EmbeddedEndpointRuntime(EndpointRegistry registry, UploadedModels models,
                                    Function<String, DataKeys> roleKeys, Set<String> reservedNames, Duration grace) {
+        this(registry, models, roleKeys, reservedNames, Settings.defaults().withGrace(grace));
+    }
+
+    public EmbeddedEndpointRuntime(EndpointRegistry registry, UploadedModels models,
+                                   Function<String, DataKeys> roleKeys, Set<String> reservedNames,
+                                   Settings settings) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.models = Objects.requireNonNull(models, "models");
         this.roleKeys = Objects.requireNonNull(roleKeys, "roleKeys");
         this.reservedNames = Set.copyOf(reservedNames);
-        this.grace = Objects.requireNonNull(grace, "grace");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.grace = settings.grace();
         this.maxModelBytes = ArtifactEndpoints.MAX_MODEL_BYTES;
         this.loader = Executors.newSingleThreadExecutor(r -> daemon(r, "mlgate-model-loader"));
         this.retirer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mlgate-model-retirer"));
@@ -136,23 +168,31 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         double total = 0;
         for (DeploymentPlan.Variant v : plan.variants()) {
             total += v.weight();
-            if (v.pipeline() || v.containers().size() > 1) {
-                return "Variant " + v.variantName() + ": model " + v.modelName()
-                        + " is an inference pipeline, which this runtime does not serve yet.";
+            String at = "Variant " + v.variantName() + ": model " + v.modelName();
+            if (v.instanceCount() > settings.maxInstances()) {
+                return "Variant " + v.variantName() + ": InitialInstanceCount " + v.instanceCount()
+                        + " is more than the " + settings.maxInstances() + " instances mlgate runs per variant.";
             }
-            ContainerDefinition c = v.containers().get(0);
-            if (c.mode() == ContainerDefinition.Mode.MULTI_MODEL) {
-                return "Variant " + v.variantName() + ": model " + v.modelName()
-                        + " is a multi-model container, which this runtime does not serve yet.";
+            if (v.containers().size() > 1) {
+                for (ContainerDefinition c : v.containers()) {
+                    if (c.mode() == ContainerDefinition.Mode.MULTI_MODEL) {
+                        return at + " is a pipeline with a MultiModel container, which is not supported.";
+                    }
+                }
             }
-            if (UploadedModels.nameOf(c.modelDataUrl()).isEmpty()) {
-                return "Variant " + v.variantName() + ": ModelDataUrl " + c.modelDataUrl() + " of model "
-                        + v.modelName() + " does not name an artifact in mlgate's model store (s3://"
-                        + UploadedModels.BUCKET + "/NAME, put there with 'mlgate model upload').";
+            for (ContainerDefinition c : v.containers()) {
+                boolean multi = c.mode() == ContainerDefinition.Mode.MULTI_MODEL;
+                boolean inStore = multi ? UploadedModels.prefixOf(c.modelDataUrl()).isPresent()
+                        : UploadedModels.nameOf(c.modelDataUrl()).isPresent();
+                if (!inStore) {
+                    return "Variant " + v.variantName() + ": ModelDataUrl " + c.modelDataUrl() + " of model "
+                            + v.modelName() + " does not name " + (multi ? "a prefix" : "an artifact")
+                            + " in mlgate's model store (s3://" + UploadedModels.BUCKET + "/" + (multi ? "[PREFIX]"
+                            : "NAME") + ", put there with 'mlgate model upload').";
+                }
             }
             if (v.executionRoleArn() == null) {
-                return "Variant " + v.variantName() + ": model " + v.modelName() + " has no ExecutionRoleArn; "
-                        + "mlgate decrypts model artifacts as the model's execution role.";
+                return at + " has no ExecutionRoleArn; mlgate decrypts model artifacts as the model's execution role.";
             }
         }
         if (!(total > 0)) {
@@ -162,11 +202,11 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     }
 
     private void load(DeploymentPlan plan, long generation, Consumer<DeploymentOutcome> done) {
-        Map<String, OnnxModel> loaded = new LinkedHashMap<>();
+        Map<String, ProductionVariant> loaded = new LinkedHashMap<>();
         Endpoint endpoint;
         try {
             for (DeploymentPlan.Variant v : plan.variants()) {
-                loaded.put(v.variantName(), loadVariant(v));
+                loaded.put(v.variantName(), loadVariant(plan.endpointName(), v));
             }
             endpoint = build(plan, loaded);
         } catch (VariantFailure e) {
@@ -187,7 +227,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             current = !closed && generations.getOrDefault(plan.endpointArn(), -1L) == generation;
             previous = current ? deployments.put(plan.endpointArn(), new Deployment(plan, Map.copyOf(loaded))) : null;
             if (current) {
-                registry.register(endpoint); // the replaced Endpoint is not closed: its models are retired below
+                registry.register(endpoint); // the replaced Endpoint is not closed: its variants are retired below
             }
         }
         if (!current) {
@@ -196,23 +236,105 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             return;
         }
         if (previous != null) {
-            retire(previous.models().values());
+            retire(previous.variants().values());
         }
         done.accept(DeploymentOutcome.serving());
     }
 
-    private OnnxModel loadVariant(DeploymentPlan.Variant v) throws VariantFailure {
-        ContainerDefinition c = v.containers().get(0);
-        String name = UploadedModels.nameOf(c.modelDataUrl()).orElseThrow();
-        String prefix = "Variant " + v.variantName() + ": could not load the model data at " + c.modelDataUrl();
-        DataKeys keys;
-        try {
-            keys = roleKeys.apply(v.executionRoleArn());
-        } catch (RuntimeException e) {
-            throw new VariantFailure(prefix + ": the execution role " + v.executionRoleArn() + " is unusable.");
+    private ProductionVariant loadVariant(String endpointName, DeploymentPlan.Variant v) throws VariantFailure {
+        String label = endpointName + "/" + v.variantName();
+        ContainerDefinition first = v.containers().get(0);
+        if (first.mode() == ContainerDefinition.Mode.MULTI_MODEL) {
+            DataKeys keys = keysOf(v);
+            String prefix = UploadedModels.prefixOf(first.modelDataUrl()).orElseThrow();
+            MultiModelCache cache = new MultiModelCache(label, settings.multiModelBudgetBytes(),
+                    target -> loadTarget(prefix, target, first.modelDataUrl(), keys), 2, 16);
+            List<VariantModel> none = new ArrayList<>();
+            for (int i = 0; i < v.instanceCount(); i++) {
+                none.add(null);
+            }
+            return new ProductionVariant(v.variantName(), v.weight(), null,
+                    new VariantWorkers(label, none, settings.queuePerWorker()), cache);
+        }
+        List<VariantModel> sessions = loadSessions(v, v.instanceCount());
+        return new ProductionVariant(v.variantName(), v.weight(), sessions.get(0),
+                new VariantWorkers(label, sessions, settings.queuePerWorker()), null);
+    }
+
+    /** A multi-model cache's loader: the upload PREFIX+TARGET (".mlga" / ".onnx" suffix allowed), as the role. */
+    private MultiModelCache.Loaded loadTarget(String prefix, String target, String url, DataKeys keys) {
+        String bare = target.replaceFirst("\\.(mlga|onnx)$", "");
+        String name = prefix + bare;
+        if (!UploadedModels.validName(name)) {
+            throw new InvalidInputException("TargetModel " + InvocationInput.quote(target, 63)
+                    + " does not name a model under " + url);
         }
         try {
-            return models.load(name, keys, maxModelBytes);
+            UploadedModels.Copies copies = models.loadCopies(name, keys, maxModelBytes, 1);
+            return new MultiModelCache.Loaded(copies.sessions().get(0), copies.bytes());
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("Model " + InvocationInput.quote(target, 63) + " is not in "
+                    + url + " (upload it with 'mlgate model upload --name " + name + "').");
+        } catch (ArtifactException e) {
+            throw new ModelInvocationException("Model " + name + " could not be loaded: " + ArtifactEndpoints
+                    .keyRefusal(e).map(code -> "the key service refused its data key (" + code + ")")
+                    .orElse("the artifact is not valid (" + e.reason() + ")"));
+        } catch (IOException e) {
+            throw new ModelInvocationException("Model " + name + " could not be read.");
+        }
+    }
+
+    private DataKeys keysOf(DeploymentPlan.Variant v) throws VariantFailure {
+        try {
+            return roleKeys.apply(v.executionRoleArn());
+        } catch (RuntimeException e) {
+            throw new VariantFailure("Variant " + v.variantName() + ": the execution role " + v.executionRoleArn()
+                    + " is unusable.");
+        }
+    }
+
+    /**
+     * {@code count} independent copies of the variant's model (one per worker): each container's artifact is
+     * decrypted once and opened {@code count} times; several containers make a pipeline per copy.
+     */
+    private List<VariantModel> loadSessions(DeploymentPlan.Variant v, int count) throws VariantFailure {
+        DataKeys keys = keysOf(v);
+        List<List<OnnxModel>> perContainer = new ArrayList<>();
+        try {
+            for (ContainerDefinition c : v.containers()) {
+                perContainer.add(loadContainer(v, c, keys, count));
+            }
+            if (v.containers().size() == 1) {
+                return new ArrayList<>(perContainer.get(0));
+            }
+            List<VariantModel> pipelines = new ArrayList<>();
+            for (int copy = 0; copy < count; copy++) {
+                List<ModelPipeline.Step> steps = new ArrayList<>();
+                for (int i = 0; i < v.containers().size(); i++) {
+                    ContainerDefinition c = v.containers().get(i);
+                    String step = c.hostname() != null ? c.hostname()
+                            : UploadedModels.nameOf(c.modelDataUrl()).orElseThrow();
+                    steps.add(new ModelPipeline.Step(step, perContainer.get(i).get(copy)));
+                }
+                pipelines.add(new ModelPipeline(steps));
+            }
+            return pipelines;
+        } catch (InvalidModelException e) {
+            perContainer.forEach(EmbeddedEndpointRuntime::closeAll);
+            throw new VariantFailure("Variant " + v.variantName() + ": model " + v.modelName()
+                    + " is not a valid inference pipeline: " + e.getMessage());
+        } catch (VariantFailure | RuntimeException e) {
+            perContainer.forEach(EmbeddedEndpointRuntime::closeAll);
+            throw e;
+        }
+    }
+
+    private List<OnnxModel> loadContainer(DeploymentPlan.Variant v, ContainerDefinition c, DataKeys keys,
+                                          int count) throws VariantFailure {
+        String name = UploadedModels.nameOf(c.modelDataUrl()).orElseThrow();
+        String prefix = "Variant " + v.variantName() + ": could not load the model data at " + c.modelDataUrl();
+        try {
+            return models.loadCopies(name, keys, maxModelBytes, count).sessions();
         } catch (NoSuchFileException e) {
             throw new VariantFailure(prefix + ": there is no such model in the model store.");
         } catch (ArtifactException e) {
@@ -228,25 +350,79 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         }
     }
 
-    private Endpoint build(DeploymentPlan plan, Map<String, OnnxModel> loaded) {
+    private Endpoint build(DeploymentPlan plan, Map<String, ProductionVariant> loaded) {
         List<ProductionVariant> variants = new ArrayList<>();
         for (DeploymentPlan.Variant v : plan.variants()) {
-            variants.add(new ProductionVariant(v.variantName(), v.weight(), loaded.get(v.variantName())));
+            variants.add(loaded.get(v.variantName()).withWeight(v.weight()));
         }
         return new Endpoint(plan.endpointName(), plan.accountId(), variants);
     }
 
     @Override
     public void setWeights(String endpointArn, Map<String, Double> weights, Map<String, Integer> instanceCounts) {
+        List<Runnable> resizes = new ArrayList<>();
         synchronized (lock) {
             Deployment d = deployments.get(endpointArn);
             if (d == null) {
                 return;
             }
             DeploymentPlan next = d.plan().withWeightsAndCounts(weights, instanceCounts);
-            registry.register(build(next, d.models()));
-            deployments.put(endpointArn, new Deployment(next, d.models()));
+            registry.register(build(next, d.variants()));
+            deployments.put(endpointArn, new Deployment(next, d.variants()));
+            for (DeploymentPlan.Variant v : next.variants()) {
+                VariantWorkers workers = d.variants().get(v.variantName()).workers();
+                int target = Math.min(v.instanceCount(), settings.maxInstances());
+                if (workers != null && target != workers.size()) {
+                    resizes.add(() -> resize(v, workers, target));
+                }
+            }
         }
+        for (Runnable r : resizes) {
+            try {
+                loader.execute(r);
+            } catch (RejectedExecutionException e) {
+                return;
+            }
+        }
+    }
+
+    /** Adds workers (loading their sessions as the variant's role) or removes some, to reach {@code target}. */
+    private void resize(DeploymentPlan.Variant v, VariantWorkers workers, int target) {
+        int now = workers.size();
+        if (target < now) {
+            workers.shrink(now - target);
+            return;
+        }
+        if (target == now || workers.isClosed()) {
+            return;
+        }
+        try {
+            List<VariantModel> added;
+            if (v.containers().get(0).mode() == ContainerDefinition.Mode.MULTI_MODEL) {
+                added = new ArrayList<>();
+                for (int i = now; i < target; i++) {
+                    added.add(null);
+                }
+            } else {
+                added = loadSessions(v, target - now);
+            }
+            workers.grow(added);
+        } catch (VariantFailure | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot add instances to variant " + v.variantName() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** The serving variant of an endpoint served here, if any (metrics, tests). */
+    public java.util.Optional<ProductionVariant> servingVariant(String endpointName, String variantName) {
+        synchronized (lock) {
+            for (Deployment d : deployments.values()) {
+                if (d.plan().endpointName().equals(endpointName)) {
+                    return java.util.Optional.ofNullable(d.variants().get(variantName));
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     @Override
@@ -260,7 +436,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             }
         }
         if (d != null) {
-            retire(d.models().values());
+            retire(d.variants().values());
         }
     }
 
@@ -277,9 +453,9 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         return 0;
     }
 
-    /** Closes the models after the grace period (at once if the runtime is closing). */
-    private void retire(java.util.Collection<OnnxModel> retired) {
-        List<OnnxModel> copy = List.copyOf(retired);
+    /** Closes the variants after the grace period (at once if the runtime is closing). */
+    private void retire(java.util.Collection<ProductionVariant> retired) {
+        List<ProductionVariant> copy = List.copyOf(retired);
         try {
             retirer.schedule(() -> closeAll(copy), grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -287,11 +463,15 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         }
     }
 
-    private static void closeAll(java.util.Collection<OnnxModel> models) {
-        for (OnnxModel m : models) {
+    private static void closeAll(java.util.Collection<? extends Object> parts) {
+        for (Object m : parts) {
             try {
-                m.close();
-            } catch (RuntimeException e) {
+                if (m instanceof ProductionVariant v) {
+                    v.close();
+                } else if (m instanceof AutoCloseable c) {
+                    c.close();
+                }
+            } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "closing a model failed: " + e.getClass().getSimpleName());
             }
         }
@@ -300,12 +480,12 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     /** Stops loading, takes every endpoint served here out of the registry and closes all models. */
     @Override
     public void close() {
-        List<OnnxModel> all = new ArrayList<>();
+        List<ProductionVariant> all = new ArrayList<>();
         synchronized (lock) {
             closed = true;
             for (Deployment d : deployments.values()) {
                 registry.remove(d.plan().endpointName());
-                all.addAll(d.models().values());
+                all.addAll(d.variants().values());
             }
             deployments.clear();
             generations.clear();

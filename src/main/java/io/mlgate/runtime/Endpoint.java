@@ -110,7 +110,7 @@ public final class Endpoint implements AutoCloseable {
         RuntimeException failure = null;
         for (ProductionVariant v : variants) {
             try {
-                v.model().close();
+                v.close();
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;

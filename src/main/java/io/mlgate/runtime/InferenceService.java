@@ -1,10 +1,15 @@
 package io.mlgate.runtime;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
- * Serves InvokeEndpoint calls: finds the endpoint, picks a production variant, decodes the body, runs the model and
- * encodes the predictions. Thread-safe.
+ * Serves InvokeEndpoint calls: finds the endpoint, picks a production variant (by weight, or the caller's target
+ * variant), decodes the body, runs the model and encodes the predictions. Inline variants run on the calling
+ * thread; variants with instances queue the call to their workers; multi-model variants first get the targeted
+ * model from their cache (loading it without holding up other models' calls). Thread-safe.
  */
 public final class InferenceService {
     private final EndpointRegistry registry;
@@ -18,39 +23,61 @@ public final class InferenceService {
         return invoke(endpointName, null, body, contentType, accept);
     }
 
+    /** {@link #invokeAsync} without a target model, waiting for the answer (tools and tests). */
+    public InvocationResult invoke(String endpointName, String targetVariant, byte[] body, String contentType,
+            String accept) {
+        return join(invokeAsync(endpointName, targetVariant, null, body, contentType, accept));
+    }
+
     /**
      * Invokes the endpoint.
      *
      * @param targetVariant a variant name to route to ({@code X-Amzn-SageMaker-Target-Variant}), or {@code null} to
      *                      choose by weight
+     * @param targetModel   the model of a multi-model endpoint ({@code X-Amzn-SageMaker-Target-Model}), else null
+     * @return the answer; it fails with {@link ModelInvocationException} if the model fails, {@link BusyException}
+     *         if the variant is at capacity or the model cannot be loaded now, {@link InvalidInputException} for a
+     *         target model that is missing, refused or too large
      * @throws EndpointNotFoundException if the account has no such endpoint
      * @throws EndpointUnavailableException if the endpoint is out of service because its model key is refused
-     * @throws InvalidInputException     if the body, content type, Accept or target variant is not acceptable
-     * @throws ModelInvocationException  if the model fails or returns something it should not
+     * @throws InvalidInputException     if the body, content type, Accept, target variant or target model is not
+     *                                   acceptable
+     * @throws BusyException             if the variant's queue is full
      */
-    public InvocationResult invoke(String endpointName, String targetVariant, byte[] body, String contentType,
-            String accept) {
+    public CompletableFuture<InvocationResult> invokeAsync(String endpointName, String targetVariant,
+            String targetModel, byte[] body, String contentType, String accept) {
         Endpoint endpoint = registry.require(endpointName);
         String responseType = InvocationOutput.contentTypeFor(accept);
+        CompletableFuture<InvocationResult> first;
         try {
-            return invoke(endpoint, targetVariant, body, contentType, responseType);
+            first = attempt(endpoint, targetVariant, targetModel, body, contentType, responseType);
         } catch (ModelInvocationException e) {
-            // the model may have been unloaded under this call because its key was just refused
-            EndpointUnavailableException down = registry.unavailability(endpointName).orElse(null);
-            if (down != null) {
-                throw down.copy();
-            }
-            // or because the endpoint was just switched to another configuration: the new one answers
-            Endpoint now = registry.find(endpointName).orElse(null);
-            if (now != null && now != endpoint) {
-                return invoke(now, targetVariant, body, contentType, responseType);
-            }
-            throw e;
+            first = CompletableFuture.failedFuture(e);
         }
+        return first.exceptionallyCompose(failure -> {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof ModelInvocationException) {
+                // the model may have been unloaded under this call because its key was just refused
+                EndpointUnavailableException down = registry.unavailability(endpointName).orElse(null);
+                if (down != null) {
+                    return CompletableFuture.failedFuture(down.copy());
+                }
+                // or because the endpoint was just switched to another configuration: the new one answers
+                Endpoint now = registry.find(endpointName).orElse(null);
+                if (now != null && now != endpoint) {
+                    try {
+                        return attempt(now, targetVariant, targetModel, body, contentType, responseType);
+                    } catch (RuntimeException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                }
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
     }
 
-    private static InvocationResult invoke(Endpoint endpoint, String targetVariant, byte[] body, String contentType,
-                                           String responseType) {
+    private static CompletableFuture<InvocationResult> attempt(Endpoint endpoint, String targetVariant,
+            String targetModel, byte[] body, String contentType, String responseType) {
         ProductionVariant variant;
         if (targetVariant == null) {
             variant = endpoint.chooseVariant();
@@ -59,11 +86,75 @@ public final class InferenceService {
                     "variant " + InvocationInput.quote(targetVariant, 63) + " is not part of endpoint "
                             + endpoint.name()));
         }
-        OnnxModel model = variant.model();
-        float[][] rows = InvocationInput.parse(body, contentType, model.featureCount());
+        MultiModelCache cache = variant.multiModel();
+        if (cache != null) {
+            if (targetModel == null) {
+                throw new InvalidInputException("endpoint " + endpoint.name() + " is a multi-model endpoint: "
+                        + "the X-Amzn-SageMaker-Target-Model header names the model to invoke");
+            }
+            return multiModel(variant, cache, targetModel, body, contentType, responseType, true);
+        }
+        if (targetModel != null) {
+            throw new InvalidInputException("endpoint " + endpoint.name()
+                    + " is not a multi-model endpoint: the X-Amzn-SageMaker-Target-Model header is not allowed");
+        }
+        float[][] rows = InvocationInput.parse(body, contentType, variant.model().featureCount());
+        VariantWorkers workers = variant.workers();
+        if (workers == null) {
+            return CompletableFuture.completedFuture(run(variant.model(), rows, responseType, variant.name()));
+        }
+        return workers.submit(own -> run(own, rows, responseType, variant.name()));
+    }
+
+    private static CompletableFuture<InvocationResult> multiModel(ProductionVariant variant, MultiModelCache cache,
+            String targetModel, byte[] body, String contentType, String responseType, boolean retryIfEvicted) {
+        return cache.acquire(targetModel).thenCompose(lease -> {
+            float[][] rows = InvocationInput.parse(body, contentType, lease.model().featureCount());
+            return variant.workers().submit(unused -> {
+                InvocationResult r = run(lease.model(), rows, responseType, variant.name());
+                return new InvocationResult(r.body(), r.contentType(), r.invokedVariant(), r.modelLatencyNanos(),
+                        targetModel, lease.cacheHit(), lease.loadWaitNanos());
+            }).exceptionallyCompose(failure -> {
+                Throwable cause = unwrap(failure);
+                if (retryIfEvicted && cause instanceof ModelInvocationException && lease.model().isClosed()) {
+                    // evicted between the lease and the run: load it again, once
+                    cache.invalidate(targetModel, lease.model());
+                    return multiModel(variant, cache, targetModel, body, contentType, responseType, false);
+                }
+                return CompletableFuture.failedFuture(cause);
+            });
+        });
+    }
+
+    private static InvocationResult run(VariantModel model, float[][] rows, String responseType, String variant) {
         long start = System.nanoTime();
         ClassificationResult[] results = model.predict(rows);
         long latency = System.nanoTime() - start;
-        return new InvocationResult(InvocationOutput.toJson(results), responseType, variant.name(), latency);
+        return new InvocationResult(InvocationOutput.toJson(results), responseType, variant, latency);
+    }
+
+    /** The failure inside CompletableFuture's wrappers. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private static InvocationResult join(CompletableFuture<InvocationResult> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new ModelInvocationException("the model failed: " + cause.getClass().getSimpleName(), cause);
+        }
     }
 }

@@ -26,7 +26,7 @@ import ai.onnxruntime.TensorInfo;
  * {@link ModelDescriptor}. {@link #predict} is safe to call from many threads; {@link #close} waits for running
  * predictions and frees the native session.
  */
-public final class OnnxModel implements AutoCloseable {
+public final class OnnxModel implements VariantModel {
     private static final float PROBABILITY_TOLERANCE = 1e-3f;
 
     private final ModelDescriptor descriptor;
@@ -75,6 +75,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /** Number of values each input row must have. */
+    @Override
     public int featureCount() {
         return descriptor.featureCount();
     }
@@ -91,7 +92,47 @@ public final class OnnxModel implements AutoCloseable {
      * @throws IllegalArgumentException if there are no rows or a row has the wrong length
      * @throws ModelInvocationException if ONNX Runtime fails, the output breaks the descriptor, or the model is closed
      */
+    @Override
     public ClassificationResult[] predict(float[][] rows) {
+        if (!descriptor.outputKind().classifies()) {
+            throw new ModelInvocationException("model " + descriptor.name()
+                    + " outputs features, not classifications: it can only be an inner step of a pipeline");
+        }
+        int rowCount = rows.length;
+        float[] scores = runChecked(rows);
+        int labelCount = descriptor.labels().size();
+        ClassificationResult[] results = new ClassificationResult[rowCount];
+        float[] row = new float[labelCount];
+        for (int r = 0; r < rowCount; r++) {
+            System.arraycopy(scores, r * labelCount, row, 0, labelCount);
+            results[r] = ClassificationResult.of(descriptor.labels(), toProbabilities(row, r));
+        }
+        return results;
+    }
+
+    /**
+     * Runs the graph and returns its output rows as they are (one row per input row, one value per output column):
+     * the step of an inference pipeline that feeds the next.
+     *
+     * @throws IllegalArgumentException if there are no rows or a row has the wrong length
+     * @throws ModelInvocationException if ONNX Runtime fails, the output has another shape or holds NaN/Infinity
+     */
+    public float[][] transform(float[][] rows) {
+        int columns = descriptor.labels().size();
+        float[] flat = runChecked(rows);
+        float[][] out = new float[rows.length][columns];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(flat, r * columns, out[r], 0, columns);
+            for (float v : out[r]) {
+                if (!Float.isFinite(v)) {
+                    throw new ModelInvocationException("model output row " + (r + 1) + " contains NaN or Infinity");
+                }
+            }
+        }
+        return out;
+    }
+
+    private float[] runChecked(float[][] rows) {
         Objects.requireNonNull(rows, "rows");
         int featureCount = featureCount();
         if (rows.length == 0) {
@@ -117,6 +158,7 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /** True once {@link #close} has been called. */
+    @Override
     public boolean isClosed() {
         lifecycle.readLock().lock();
         try {
@@ -142,7 +184,7 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private ClassificationResult[] run(FloatBuffer input, int rowCount) {
+    private float[] run(FloatBuffer input, int rowCount) {
         String inputName = descriptor.inputName();
         String outputName = descriptor.outputName();
         int labelCount = descriptor.labels().size();
@@ -162,13 +204,9 @@ public final class OnnxModel implements AutoCloseable {
                         + labelCount + "]");
             }
             FloatBuffer scores = output.getFloatBuffer();
-            ClassificationResult[] results = new ClassificationResult[rowCount];
-            float[] row = new float[labelCount];
-            for (int r = 0; r < rowCount; r++) {
-                scores.get(row);
-                results[r] = ClassificationResult.of(descriptor.labels(), toProbabilities(row, r));
-            }
-            return results;
+            float[] flat = new float[rowCount * labelCount];
+            scores.get(flat);
+            return flat;
         } catch (OrtException e) {
             throw new ModelInvocationException("ONNX Runtime failed to run model " + descriptor.name() + ": "
                     + e.getMessage(), e);

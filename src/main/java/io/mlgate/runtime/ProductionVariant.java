@@ -1,18 +1,54 @@
 package io.mlgate.runtime;
 
-import java.util.Objects;
-
 /**
  * One model slot of an endpoint: a name (as reported in {@code x-Amzn-Invoked-Production-Variant}), a routing
- * weight (relative to the endpoint's other variants; 0 means only reachable by explicit target) and the loaded model.
+ * weight (relative to the endpoint's other variants; 0 means only reachable by explicit target) and what serves it:
+ * <ul>
+ *   <li>inline: {@code model} runs on the calling (inference) thread; {@code workers} and {@code multiModel} are
+ *       null (the built-in demo endpoint);</li>
+ *   <li>instances: {@code workers} run the calls, each with its own sessions; {@code model} is the first worker's
+ *       model, consulted only for the input width;</li>
+ *   <li>multi-model: {@code multiModel} holds the models by TargetModel and {@code workers} (without own models)
+ *       bound the concurrency; {@code model} is null.</li>
+ * </ul>
  */
-public record ProductionVariant(String name, double weight, OnnxModel model) {
+public record ProductionVariant(String name, double weight, VariantModel model, VariantWorkers workers,
+                                MultiModelCache multiModel) {
 
     public ProductionVariant {
         Endpoint.requireResourceName(name, "variant name");
         if (!Double.isFinite(weight) || weight < 0) {
             throw new IllegalArgumentException("variant weight must be a finite number >= 0");
         }
-        Objects.requireNonNull(model, "model");
+        if (multiModel != null) {
+            if (workers == null || model != null) {
+                throw new IllegalArgumentException("a multi-model variant has workers and no single model");
+            }
+        } else if (model == null) {
+            throw new NullPointerException("model");
+        }
+    }
+
+    /** An inline variant. */
+    public ProductionVariant(String name, double weight, VariantModel model) {
+        this(name, weight, model, null, null);
+    }
+
+    /** The same serving parts under another weight. */
+    public ProductionVariant withWeight(double newWeight) {
+        return new ProductionVariant(name, newWeight, model, workers, multiModel);
+    }
+
+    /** Releases what this variant serves with: workers (which close their models), cache, inline model. */
+    void close() {
+        if (workers != null) {
+            workers.close();
+        }
+        if (multiModel != null) {
+            multiModel.close();
+        }
+        if (model != null) {
+            model.close();
+        }
     }
 }

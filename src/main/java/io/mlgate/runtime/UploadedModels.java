@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +39,9 @@ public final class UploadedModels {
 
     private static final Pattern URL = Pattern.compile("(?:s3://" + BUCKET + "|mlgate://models)/"
             + "([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})(?:\\.mlga)?/?");
+
+    private static final Pattern PREFIX_URL = Pattern.compile("(?:s3://" + BUCKET + "|mlgate://models)/"
+            + "([a-zA-Z0-9-]{0,62})");
 
     private final ModelStore store;
 
@@ -66,6 +71,11 @@ public final class UploadedModels {
 
     public ModelStore store() {
         return store;
+    }
+
+    /** Whether {@code name} is a valid model name (letters, digits, inner hyphens, at most 63). */
+    public static boolean validName(String name) {
+        return ModelStore.validName(name);
     }
 
     public boolean contains(String name) {
@@ -103,12 +113,50 @@ public final class UploadedModels {
      * @throws InvalidModelException      if the model or its descriptor is unusable
      */
     public OnnxModel load(String name, DataKeys keys, long maxBytes) throws IOException {
+        return loadCopies(name, keys, maxBytes, 1).sessions().get(0);
+    }
+
+    /** Independent sessions of one uploaded model and its plaintext size. */
+    public record Copies(List<OnnxModel> sessions, long bytes) {
+    }
+
+    /**
+     * Decrypts the model once and opens {@code copies} independent sessions over the bytes (a variant's instances);
+     * the bytes are wiped afterwards. See {@link #load}.
+     */
+    public Copies loadCopies(String name, DataKeys keys, long maxBytes, int copies) throws IOException {
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be >= 1");
+        }
         ModelArtifacts artifacts = new ModelArtifacts(keys);
         try (InputStream in = store.open(name);
              DecryptedModel model = artifacts.decrypt(in,
                      ArtifactBinding.context(contextFor(name)).withoutDigestCheck(), maxBytes)) {
-            return OnnxModel.fromBytes(model.bytes(), descriptorOf(model.header()));
+            ModelDescriptor descriptor = descriptorOf(model.header());
+            List<OnnxModel> sessions = new ArrayList<>(copies);
+            try {
+                for (int i = 0; i < copies; i++) {
+                    sessions.add(OnnxModel.fromBytes(model.bytes(), descriptor));
+                }
+            } catch (RuntimeException e) {
+                sessions.forEach(OnnxModel::close);
+                throw e;
+            }
+            return new Copies(List.copyOf(sessions), model.header().plaintextSize());
         }
+    }
+
+    /**
+     * The name prefix a multi-model container's ModelDataUrl stands for: {@code s3://mlgate-models/} (every
+     * upload) or {@code s3://mlgate-models/PREFIX} (uploads whose names start with PREFIX); empty if the URL is not
+     * in the store.
+     */
+    public static Optional<String> prefixOf(String modelDataUrl) {
+        if (modelDataUrl == null) {
+            return Optional.empty();
+        }
+        Matcher m = PREFIX_URL.matcher(modelDataUrl);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** The descriptor bound into an uploaded artifact's header. */

@@ -238,6 +238,40 @@ class SageMakerHostingIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void aMultiModelEndpointServesTheTargetModelAndPassesCustomAttributes() throws Exception {
+        PrincipalContext root = PrincipalContext.builder("arn:aws:iam::123456789012:root", "123456789012",
+                PrincipalType.ACCOUNT).userId("123456789012").build();
+        byte[] onnx = DemoEndpoints.classpathArtifacts().load(DemoEndpoints.irisDescriptor().artifact());
+        for (String name : List.of("tenant-a", "tenant-b")) {
+            uploads.upload(name, onnx, DemoEndpoints.irisDescriptor(),
+                    new ModelArtifacts(new KmsDataKeys(kms, root, RequestContext.builder().build())),
+                    EndpointCatalog.MODEL_KEY_ALIAS);
+        }
+        try (SageMakerClient sm = control("demo-admin"); SageMakerRuntimeClient rt = runtime("demo-admin")) {
+            sm.createModel(r -> r.modelName("tenants").executionRoleArn(ROLE)
+                    .primaryContainer(c -> c.mode("MultiModel").modelDataUrl("s3://mlgate-models/tenant-")));
+            sm.createEndpointConfig(r -> r.endpointConfigName("tenants-config")
+                    .productionVariants(variant("AllTraffic", "tenants", 1)));
+            sm.createEndpoint(r -> r.endpointName("tenants").endpointConfigName("tenants-config"));
+            assertThat(awaitSettled(sm, "tenants").endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
+            for (String target : List.of("a", "b", "a")) {
+                InvokeEndpointResponse r = rt.invokeEndpoint(b -> b.endpointName("tenants").targetModel(target)
+                        .customAttributes("trace=" + target).contentType("text/csv")
+                        .body(SdkBytes.fromString(BODY, StandardCharsets.UTF_8)));
+                assertThat(r.body().asUtf8String()).contains("setosa");
+                assertThat(r.customAttributes()).isEqualTo("trace=" + target);
+            }
+            assertThatThrownBy(() -> rt.invokeEndpoint(b -> b.endpointName("tenants").targetModel("zz")
+                    .contentType("text/csv").body(SdkBytes.fromString(BODY, StandardCharsets.UTF_8))))
+                    .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("is not in s3://mlgate-models/tenant-");
+                    });
+            sm.deleteEndpoint(r -> r.endpointName("tenants"));
+        }
+    }
+
+    @Test
     void deploymentsThatCannotBeServedFailWithAReason() throws Exception {
         try (SageMakerClient sm = control("demo-admin")) {
             createModel(sm, "elsewhere", "s3://some-bucket/model.tar.gz");

@@ -103,7 +103,7 @@ class ArtifactEndpointsTest {
     @Test
     void aDisabledKeyTakesTheEndpointDownOnceAndReEnablingRestoresIt() throws Exception {
         endpoints.add(iris(Map.of("endpoint", "iris")));
-        OnnxModel model = registry.require("iris").variants().get(0).model();
+        VariantModel model = registry.require("iris").variants().get(0).model();
         int before = kms.decryptCalls();
         endpoints.recheck();
         assertThat(kms.decryptCalls()).isEqualTo(before + 1);

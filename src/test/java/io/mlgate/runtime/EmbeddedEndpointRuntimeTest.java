@@ -84,7 +84,7 @@ class EmbeddedEndpointRuntimeTest {
             assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("A");
         }
         assertThat(inference.invoke("e", "B", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("B");
-        OnnxModel a = registry.require("e").variant("A").orElseThrow().model();
+        VariantModel a = registry.require("e").variant("A").orElseThrow().model();
 
         runtime.setWeights(plan("e", variant("A", 1, "x"), variant("B", 1, "x")).endpointArn(),
                 Map.of("A", 0.0, "B", 1.0), Map.of("B", 3));
@@ -101,7 +101,7 @@ class EmbeddedEndpointRuntimeTest {
     void anUpdateSwapsModelsAndRetiresTheOldOnes() throws Exception {
         DeploymentPlan first = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
         deploy(first);
-        OnnxModel old = registry.require("e").variants().get(0).model();
+        VariantModel old = registry.require("e").variants().get(0).model();
         CompletableFuture<DeploymentOutcome> done = new CompletableFuture<>();
         runtime.update(plan("e", variant("C", 1, "s3://mlgate-models/m2")), done::complete);
         assertThat(done.get(30, TimeUnit.SECONDS).inService()).isTrue();
@@ -136,10 +136,11 @@ class EmbeddedEndpointRuntimeTest {
                 List.of(new ContainerDefinition(null, null, ContainerDefinition.Mode.SINGLE_MODEL,
                         "s3://mlgate-models/m1", Map.of())), false, null, false);
         assertThat(deploy(plan("e", noRole)).failureReason()).contains("no ExecutionRoleArn");
-        DeploymentPlan.Variant multi = new DeploymentPlan.Variant("A", 1, 1, null, "m", "arn:m",
+        DeploymentPlan.Variant multiInPipeline = new DeploymentPlan.Variant("A", 1, 1, null, "m", "arn:m",
                 List.of(new ContainerDefinition(null, null, ContainerDefinition.Mode.MULTI_MODEL,
-                        "s3://mlgate-models/", Map.of())), false, ROLE, false);
-        assertThat(deploy(plan("e", multi)).failureReason()).contains("multi-model");
+                        "s3://mlgate-models/", Map.of()), new ContainerDefinition(null, null,
+                        ContainerDefinition.Mode.SINGLE_MODEL, "s3://mlgate-models/m1", Map.of())), true, ROLE, false);
+        assertThat(deploy(plan("e", multiInPipeline)).failureReason()).contains("pipeline with a MultiModel");
         DeploymentPlan other = new DeploymentPlan("e", "arn:aws:sagemaker:us-east-1:111122223333:endpoint/e",
                 "111122223333", "c", null, null, List.of(variant("A", 1, "s3://mlgate-models/m1")));
         assertThat(deploy(other).failureReason()).contains("account " + ACCOUNT + " only");
@@ -173,7 +174,7 @@ class EmbeddedEndpointRuntimeTest {
         DeploymentPlan p = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
         deploy(p);
         deploy(plan("f", variant("A", 1, "s3://mlgate-models/m2")));
-        OnnxModel f = registry.require("f").variants().get(0).model();
+        VariantModel f = registry.require("f").variants().get(0).model();
         runtime.undeploy(p.endpointArn());
         assertThatThrownBy(() -> inference.invoke("e", SETOSA, "text/csv", null))
                 .isInstanceOf(EndpointNotFoundException.class);

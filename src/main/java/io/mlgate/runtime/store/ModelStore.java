@@ -116,7 +116,7 @@ public final class ModelStore {
         return dir.resolve(name + SUFFIX);
     }
 
-    static boolean validName(String name) {
+    public static boolean validName(String name) {
         if (name == null || name.isEmpty() || name.length() > 63) {
             return false;
         }

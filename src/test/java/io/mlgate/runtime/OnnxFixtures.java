@@ -1,0 +1,65 @@
+package io.mlgate.runtime;
+
+import ai.onnx.proto.OnnxMl;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Real ONNX graphs for pipeline tests, built with Tribuo's ONNX writer: feature transforms that run in ONNX
+ * Runtime like any model, and their descriptors.
+ */
+final class OnnxFixtures {
+    private OnnxFixtures() {
+    }
+
+    /** {@code y = x * scale + shift}, elementwise over {@code width} features. */
+    static byte[] affine(String name, float[] scale, float[] shift) {
+        ONNXContext context = new ONNXContext();
+        context.setName(name);
+        ONNXPlaceholder input = context.floatInput(scale.length);
+        ONNXPlaceholder output = context.floatOutput(scale.length);
+        ONNXNode y = input.apply(ONNXOperators.MUL, context.array(name + "_scale", scale))
+                .apply(ONNXOperators.ADD, context.array(name + "_shift", shift));
+        y.assignTo(output);
+        return model(context);
+    }
+
+    /**
+     * Declares {@code [batch, width]} out but returns every row twice ({@code Concat(x, x)} on the batch axis): a
+     * step whose output shape is wrong only when it runs.
+     */
+    static byte[] rowDoubler(String name, int width) {
+        ONNXContext context = new ONNXContext();
+        context.setName(name);
+        ONNXPlaceholder input = context.floatInput(width);
+        ONNXPlaceholder output = context.floatOutput(width);
+        ONNXNode doubled = input.apply(ONNXOperators.CONCAT, input, Map.of("axis", 0));
+        doubled.assignTo(output);
+        return model(context);
+    }
+
+    private static byte[] model(ONNXContext context) {
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("mlgate tests")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(ONNXOperators.ADD.getOpVersion()))
+                .setGraph(context.buildGraph())
+                .build().toByteArray();
+    }
+
+    /** The descriptor of a feature-transform step whose input and output columns are {@code columns}. */
+    static ModelDescriptor featuresDescriptor(String name, int width) {
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            columns.add("c" + i);
+        }
+        return new ModelDescriptor(name, name + ".onnx", "input", "output", columns, columns, OutputKind.FEATURES,
+                null, null, null, null);
+    }
+}
