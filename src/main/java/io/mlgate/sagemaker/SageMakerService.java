@@ -40,44 +40,49 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The SageMaker control plane for hosting ({@code SageMaker.<Operation>}, JSON 1.1): models, endpoint
- * configurations, endpoints and their tags, kept in a {@link SageMakerState} and served through an
+ * configurations, endpoints, the model registry ({@link ModelRegistry}: model package groups and versioned model
+ * packages with their approval) and their tags, kept in a {@link SageMakerState} and served through an
  * {@link EndpointRuntime}. The gateway authorizes each call from {@link #target} (plus {@link #requestTags} and
- * {@link #resourceTags} for the tag condition keys) before {@link #invoke}.
+ * {@link #resourceTags} for the tag condition keys) before {@link #invoke}; the {@link RegistryGuardrail} adds the
+ * registry's own rules (deploy approved packages only, approver differs from registrant).
  */
 public final class SageMakerService implements JsonService {
 
-    static final Set<String> OPERATIONS = Set.of("CreateModel", "DescribeModel", "ListModels", "DeleteModel",
-            "CreateEndpointConfig", "DescribeEndpointConfig", "ListEndpointConfigs", "DeleteEndpointConfig",
-            "CreateEndpoint", "DescribeEndpoint", "ListEndpoints", "UpdateEndpoint",
+    private static final Set<String> HOSTING_OPERATIONS = Set.of("CreateModel", "DescribeModel", "ListModels",
+            "DeleteModel", "CreateEndpointConfig", "DescribeEndpointConfig", "ListEndpointConfigs",
+            "DeleteEndpointConfig", "CreateEndpoint", "DescribeEndpoint", "ListEndpoints", "UpdateEndpoint",
             "UpdateEndpointWeightsAndCapacities", "DeleteEndpoint", "AddTags", "DeleteTags", "ListTags");
-    private static final Set<String> READ_ONLY = Set.of("DescribeModel", "ListModels", "DescribeEndpointConfig",
-            "ListEndpointConfigs", "DescribeEndpoint", "ListEndpoints", "ListTags");
+    static final Set<String> OPERATIONS = Set.copyOf(union(HOSTING_OPERATIONS, ModelRegistry.OPERATIONS));
+    private static final Set<String> READ_ONLY = Set.copyOf(union(Set.of("DescribeModel", "ListModels",
+            "DescribeEndpointConfig", "ListEndpointConfigs", "DescribeEndpoint", "ListEndpoints", "ListTags"),
+            ModelRegistry.READ_ONLY));
 
     /** What CloudTrail shows instead of an environment variable's value. */
     static final String HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
     static final String NAME_TEXT = "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}";
-    private static final Pattern IMAGE = Pattern.compile("\\S+");
+    static final Pattern IMAGE = Pattern.compile("\\S+");
     /** ModelDataUrl: SageMaker's s3/https, plus mlgate's model store ({@code mlgate://}) and local files. */
-    private static final Pattern MODEL_DATA_URL = Pattern.compile("(s3|https|file|mlgate)://\\S+");
-    private static final String MODEL_DATA_URL_TEXT = "^(s3|https|file|mlgate)://\\S+";
+    static final Pattern MODEL_DATA_URL = Pattern.compile("(s3|https|file|mlgate)://\\S+");
+    static final String MODEL_DATA_URL_TEXT = "^(s3|https|file|mlgate)://\\S+";
     private static final Pattern DESTINATION = Pattern.compile("(s3|https|file|mlgate)://[^/\\s]+/?\\S*");
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     private static final String ROLE_ARN_TEXT = "^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$";
     private static final Pattern KMS_KEY_ID = Pattern.compile("[a-zA-Z0-9:/_-]*");
-    private static final Pattern INSTANCE_TYPE = Pattern.compile("ml\\.[a-z0-9-]+\\.[a-z0-9]+");
+    static final Pattern INSTANCE_TYPE = Pattern.compile("ml\\.[a-z0-9-]+\\.[a-z0-9]+");
+    static final String INSTANCE_TYPE_TEXT = "^ml\\.[a-z0-9-]+\\.[a-z0-9]+$";
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*");
     private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final String TAG_TEXT = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
     private static final Pattern RESOURCE_ARN = Pattern.compile("arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+");
     private static final Pattern NAME_CONTAINS = Pattern.compile("[a-zA-Z0-9-]+");
-    private static final int MAX_TAGS = 50;
+    static final int MAX_TAGS = 50;
     private static final int MAX_PIPELINE = 5;
 
     private static final Set<String> CONTAINER_MEMBERS = Set.of("ContainerHostname", "Image", "Mode",
-            "ModelDataUrl", "Environment");
+            "ModelDataUrl", "Environment", "ModelPackageName");
     private static final Set<String> VARIANT_MEMBERS = Set.of("VariantName", "ModelName", "InitialInstanceCount",
             "InstanceType", "InitialVariantWeight");
     private static final Set<String> CAPTURE_MEMBERS = Set.of("EnableCapture", "InitialSamplingPercentage",
@@ -102,33 +107,44 @@ public final class SageMakerService implements JsonService {
     private final Clock clock;
     private final String region;
     private final SageMakerLimits limits;
+    private final ModelRegistry registry;
     /** The deployment each endpoint is waiting for (by ARN); a completion for another token is stale. */
     private final Map<String, Object> deployments = new ConcurrentHashMap<>();
     /** Orders runtime calls; never taken while the state's write lock is held. */
     private final Object runtimeLock = new Object();
 
     private SageMakerService(SageMakerState state, EndpointRuntime runtime, Clock clock, String region,
-                             SageMakerLimits limits) {
+                             SageMakerLimits limits, RegistryGuardrail guardrail) {
         this.state = Objects.requireNonNull(state, "state");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
         SageMakerArns.requireRegion(region);
         this.region = region;
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.registry = new ModelRegistry(state, clock, region, limits, guardrail);
     }
 
     /**
      * Creates the service and re-deploys, through {@code runtime}, every endpoint of {@code state} that was
      * InService, Creating or Updating (an update interrupted by the restart is abandoned: the endpoint goes back to
-     * its previous configuration with a FailureReason saying so).
+     * its previous configuration with a FailureReason saying so). Endpoints that were serving are re-deployed as
+     * they were even if the guardrail would refuse their models now: a restart is not a new deployment.
      *
-     * @param region the region this service answers for (ARNs)
+     * @param region    the region this service answers for (ARNs)
+     * @param guardrail the model registry's deployment and approval rules
      */
     public static SageMakerService start(SageMakerState state, EndpointRuntime runtime, Clock clock, String region,
-                                         SageMakerLimits limits) {
-        SageMakerService service = new SageMakerService(state, runtime, clock, region, limits);
+                                         SageMakerLimits limits, RegistryGuardrail guardrail) {
+        SageMakerService service = new SageMakerService(state, runtime, clock, region, limits, guardrail);
         service.resume();
         return service;
+    }
+
+    /** {@link #start(SageMakerState, EndpointRuntime, Clock, String, SageMakerLimits, RegistryGuardrail)} with
+     * {@link RegistryGuardrail#defaults()}. */
+    public static SageMakerService start(SageMakerState state, EndpointRuntime runtime, Clock clock, String region,
+                                         SageMakerLimits limits) {
+        return start(state, runtime, clock, region, limits, RegistryGuardrail.defaults());
     }
 
     /** {@link #start(SageMakerState, EndpointRuntime, Clock, String, SageMakerLimits)} with default limits. */
@@ -153,6 +169,11 @@ public final class SageMakerService implements JsonService {
     public JsonTarget target(String operation, JsonNode body, String accountId, PrincipalContext caller)
             throws JsonServiceException {
         requireOperation(operation);
+        if (ModelRegistry.OPERATIONS.contains(operation)) {
+            ModelRegistry.Target t = registry.target(operation, body, accountId);
+            return new JsonTarget("sagemaker:" + operation, t.resourceArn(), t.resourceType(),
+                    READ_ONLY.contains(operation), auditParameters(body));
+        }
         String resource;
         String type;
         switch (operation) {
@@ -205,31 +226,29 @@ public final class SageMakerService implements JsonService {
     }
 
     /**
-     * The tags a call asks to put on a resource (CreateModel, CreateEndpointConfig, CreateEndpoint, AddTags), for
-     * {@code aws:RequestTag/*} and {@code aws:TagKeys}; empty for other operations.
+     * The tags a call asks to put on a resource (CreateModel, CreateEndpointConfig, CreateEndpoint,
+     * CreateModelPackageGroup, CreateModelPackage, AddTags), for {@code aws:RequestTag/*} and {@code aws:TagKeys};
+     * empty for other operations.
      */
     public Map<String, String> requestTags(String operation, JsonNode body) throws JsonServiceException {
         requireOperation(operation);
         return switch (operation) {
-            case "CreateModel", "CreateEndpointConfig", "CreateEndpoint" -> tags(body, false);
+            case "CreateModel", "CreateEndpointConfig", "CreateEndpoint", "CreateModelPackageGroup",
+                 "CreateModelPackage" -> tags(body, false);
             case "AddTags" -> tags(body, true);
             default -> Map.of();
         };
     }
 
     /**
-     * The tags a model, endpoint configuration or endpoint has now, for {@code aws:ResourceTag/*} and
-     * {@code sagemaker:ResourceTag/*}; empty when the ARN names nothing held.
+     * The tags a model, endpoint configuration, endpoint, model package group or model package version has now,
+     * for {@code aws:ResourceTag/*} and {@code sagemaker:ResourceTag/*}; empty when the ARN names nothing held.
+     * A version has its own tags (those given at registration and by AddTags), not its group's.
      */
     public Map<String, String> resourceTags(String resourceArn) {
         return SageMakerArns.parse(resourceArn).map(p -> {
-            String arn = SageMakerArns.of(p.kind(), p.region(), p.accountId(), p.name());
-            SageMakerState.Snapshot s = state.snapshot();
-            Map<String, String> tags = switch (p.kind()) {
-                case MODEL -> s.models().containsKey(arn) ? s.models().get(arn).tags() : null;
-                case ENDPOINT_CONFIG -> s.configs().containsKey(arn) ? s.configs().get(arn).tags() : null;
-                case ENDPOINT -> s.endpoints().containsKey(arn) ? s.endpoints().get(arn).tags() : null;
-            };
+            Map<String, String> tags = state.snapshot().tagsOf(p.kind(),
+                    SageMakerArns.of(p.kind(), p.region(), p.accountId(), p.name()));
             return tags == null ? Map.<String, String>of() : tags;
         }).orElse(Map.of());
     }
@@ -282,6 +301,9 @@ public final class SageMakerService implements JsonService {
             throws JsonServiceException {
         requireOperation(operation);
         String account = caller.accountId();
+        if (ModelRegistry.OPERATIONS.contains(operation)) {
+            return registry.invoke(operation, body, account, RegistryIdentity.of(caller, context));
+        }
         return switch (operation) {
             case "CreateModel" -> createModel(body, account);
             case "DescribeModel" -> describeModel(body, account);
@@ -328,58 +350,98 @@ public final class SageMakerService implements JsonService {
 
     // ------------------------------------------------------------------ models
 
-    private SageMakerModel parseCreateModel(JsonNode body, String account) throws JsonServiceException {
+    /**
+     * One container as CreateModel gave it: either complete ({@code direct}) or naming a model package version
+     * ({@code packageArn}, with the hostname and environment given next to it), resolved under the write lock.
+     *
+     * @param path where the container is in the request ({@code primaryContainer}, {@code containers.2.member})
+     */
+    private record GivenContainer(ContainerDefinition direct, String packageArn, String hostname,
+                                  Map<String, String> environment, String path) {}
+
+    private record ModelRequest(String name, String arn, List<GivenContainer> containers, boolean pipeline,
+                                String role, boolean isolation, Map<String, String> tags) {}
+
+    private ModelRequest parseCreateModel(JsonNode body, String account) throws JsonServiceException {
         SageMakerRequest r = SageMakerRequest.body(body, Set.of("ModelName", "PrimaryContainer", "Containers",
                 "ExecutionRoleArn", "Tags", "EnableNetworkIsolation"));
         String name = r.string("ModelName", true, 0, 63, NAME, NAME_TEXT);
-        List<ContainerDefinition> containers = new ArrayList<>();
+        List<GivenContainer> containers = new ArrayList<>();
         boolean pipeline;
         if (r.has("PrimaryContainer") && r.has("Containers")) {
             throw SageMakerErrors.validation("Specify either PrimaryContainer or Containers, not both.");
         }
         if (r.has("PrimaryContainer")) {
             pipeline = false;
-            containers.add(container(SageMakerRequest.structure(r.raw("PrimaryContainer"),
-                    r.pathOf("PrimaryContainer"), CONTAINER_MEMBERS)));
+            String path = r.pathOf("PrimaryContainer");
+            containers.add(container(SageMakerRequest.structure(r.raw("PrimaryContainer"), path,
+                    CONTAINER_MEMBERS), path, account));
         } else if (r.has("Containers")) {
             pipeline = true;
             List<JsonNode> list = r.list("Containers", true, 1, MAX_PIPELINE);
             for (int i = 0; i < list.size(); i++) {
-                containers.add(container(SageMakerRequest.structure(list.get(i), r.elementPath("Containers", i),
-                        CONTAINER_MEMBERS)));
-            }
-            if (containers.size() > 1) {
-                Set<String> hostnames = new HashSet<>();
-                for (ContainerDefinition c : containers) {
-                    if (c.mode() == ContainerDefinition.Mode.MULTI_MODEL) {
-                        throw SageMakerErrors.validation(
-                                "MultiModel mode is not supported for inference pipelines (more than one container).");
-                    }
-                    if (c.hostname() != null && !hostnames.add(c.hostname().toLowerCase(Locale.ROOT))) {
-                        throw SageMakerErrors.validation("Container hostname " + c.hostname()
-                                + " is used by more than one container.");
-                    }
-                }
+                String path = r.elementPath("Containers", i);
+                containers.add(container(SageMakerRequest.structure(list.get(i), path, CONTAINER_MEMBERS), path,
+                        account));
             }
         } else {
             throw SageMakerErrors.validation("Either PrimaryContainer or Containers must be specified.");
         }
+        if (containers.stream().allMatch(c -> c.direct() != null)) {
+            checkPipeline(containers.stream().map(GivenContainer::direct).toList());
+        }
         String role = r.string("ExecutionRoleArn", false, 20, 2048, ROLE_ARN, ROLE_ARN_TEXT);
         boolean isolation = r.bool("EnableNetworkIsolation");
         Map<String, String> tags = tags(body, false);
-        return new SageMakerModel(name, arnOf(Kind.MODEL, name, account), account, containers, pipeline, role,
-                isolation, now(), tags);
+        return new ModelRequest(name, arnOf(Kind.MODEL, name, account), containers, pipeline, role, isolation, tags);
     }
 
-    private static ContainerDefinition container(SageMakerRequest c) throws JsonServiceException {
+    /** The rules for more than one container (an inference pipeline). */
+    private static void checkPipeline(List<ContainerDefinition> containers) throws JsonServiceException {
+        if (containers.size() <= 1) {
+            return;
+        }
+        Set<String> hostnames = new HashSet<>();
+        for (ContainerDefinition c : containers) {
+            if (c.mode() == ContainerDefinition.Mode.MULTI_MODEL) {
+                throw SageMakerErrors.validation(
+                        "MultiModel mode is not supported for inference pipelines (more than one container).");
+            }
+            if (c.hostname() != null && !hostnames.add(c.hostname().toLowerCase(Locale.ROOT))) {
+                throw SageMakerErrors.validation("Container hostname " + c.hostname()
+                        + " is used by more than one container.");
+            }
+        }
+    }
+
+    private GivenContainer container(SageMakerRequest c, String path, String account) throws JsonServiceException {
         String hostname = c.string("ContainerHostname", false, 0, 63, NAME, NAME_TEXT);
         String image = c.string("Image", false, 0, 255, IMAGE, "[\\S]+");
         String mode = c.enumValue("Mode", false, Set.of("SingleModel", "MultiModel"));
         String url = c.string("ModelDataUrl", false, 0, 1024, MODEL_DATA_URL, MODEL_DATA_URL_TEXT);
+        if (c.has("ModelPackageName")) {
+            if (image != null || url != null) {
+                throw SageMakerErrors.validation("ModelPackageName at '" + c.pathOf("ModelPackageName")
+                        + "' cannot be combined with Image or ModelDataUrl: the model package names them.");
+            }
+            if ("MultiModel".equals(mode)) {
+                throw SageMakerErrors.validation("MultiModel mode cannot be used with a model package at '"
+                        + path + "'.");
+            }
+            String packageArn = registry.packageArn(c, "ModelPackageName", account);
+            return new GivenContainer(null, packageArn, hostname, environment(c), path);
+        }
         if (url == null) {
             throw SageMakerErrors.validation("ModelDataUrl is required at '" + c.pathOf("ModelDataUrl")
                     + "': mlgate serves the model artifact it names.");
         }
+        return new GivenContainer(new ContainerDefinition(hostname, image, mode == null
+                ? ContainerDefinition.Mode.SINGLE_MODEL : ContainerDefinition.Mode.fromWire(mode).orElseThrow(), url,
+                environment(c)), null, null, null, path);
+    }
+
+    /** A container's Environment member (keys and sizes checked; values, which may be secrets, never shown). */
+    static Map<String, String> environment(SageMakerRequest c) throws JsonServiceException {
         Map<String, String> env = new LinkedHashMap<>();
         JsonNode envNode = c.raw("Environment");
         if (envNode != null && !envNode.isNull()) {
@@ -402,25 +464,52 @@ public final class SageMakerService implements JsonService {
                 env.put(e.getKey(), e.getValue().stringValue());
             }
         }
-        return new ContainerDefinition(hostname, image, mode == null ? ContainerDefinition.Mode.SINGLE_MODEL
-                : ContainerDefinition.Mode.fromWire(mode).orElseThrow(), url, env);
+        return env;
+    }
+
+    /** The model a CreateModel request makes, its model package containers resolved from {@code packages}. */
+    private SageMakerModel resolveModel(Map<String, ModelPackage> packages, ModelRequest req, String account)
+            throws JsonServiceException {
+        List<ContainerDefinition> resolved = new ArrayList<>();
+        Set<String> named = new HashSet<>();
+        for (GivenContainer g : req.containers()) {
+            if (g.direct() != null) {
+                resolved.add(g.direct());
+                continue;
+            }
+            if (!named.add(g.packageArn())) {
+                throw SageMakerErrors.validation("Model package " + g.packageArn()
+                        + " is named by more than one container.");
+            }
+            resolved.addAll(registry.resolve(packages, g.packageArn(), account, g.hostname(), g.environment(),
+                    g.path()));
+        }
+        if (resolved.size() > ModelRegistry.MAX_RESOLVED_CONTAINERS) {
+            throw SageMakerErrors.validation("The model's containers resolve to " + resolved.size()
+                    + " containers; a model has at most " + ModelRegistry.MAX_RESOLVED_CONTAINERS + ".");
+        }
+        checkPipeline(resolved);
+        return new SageMakerModel(req.name(), req.arn(), account, resolved, req.pipeline(), req.role(),
+                req.isolation(), now(), req.tags());
     }
 
     private JsonNode createModel(JsonNode body, String account) throws JsonServiceException {
-        SageMakerModel draft = parseCreateModel(body, account);
+        ModelRequest req = parseCreateModel(body, account);
         state.write(ch -> {
-            if (ch.models.containsKey(draft.arn())) {
-                throw SageMakerErrors.alreadyExists(Kind.MODEL, draft.arn());
+            if (ch.models.containsKey(req.arn())) {
+                throw SageMakerErrors.alreadyExists(Kind.MODEL, req.arn());
             }
+            SageMakerModel model = resolveModel(ch.packages, req, account);
+            registry.requireApproved(model, ch.packages, "created");
             if (countIn(ch.models.keySet(), account) >= limits.models()) {
                 throw SageMakerErrors.limitExceeded("The account-level service limit 'Number of models' is "
                         + limits.models() + " Models.");
             }
-            ch.put(draft);
+            ch.put(model);
             return null;
         });
         ObjectNode out = JsonBodies.object();
-        out.put("ModelArn", draft.arn());
+        out.put("ModelArn", req.arn());
         return out;
     }
 
@@ -442,11 +531,12 @@ public final class SageMakerService implements JsonService {
         SageMakerModel m = requireModel(nameMember(body, "ModelName"), account);
         ObjectNode out = JsonBodies.object();
         out.put("ModelName", m.name());
+        List<ObjectNode> shown = containersJson(m.containers());
         if (m.pipeline()) {
             ArrayNode list = out.putArray("Containers");
-            m.containers().forEach(c -> list.add(containerJson(c)));
+            shown.forEach(list::add);
         } else {
-            out.set("PrimaryContainer", containerJson(m.containers().get(0)));
+            out.set("PrimaryContainer", shown.get(0));
         }
         if (m.executionRoleArn() != null) {
             out.put("ExecutionRoleArn", m.executionRoleArn());
@@ -454,6 +544,40 @@ public final class SageMakerService implements JsonService {
         out.put("CreationTime", epoch(m.creationTime()));
         out.put("ModelArn", m.arn());
         out.put("EnableNetworkIsolation", m.networkIsolation());
+        return out;
+    }
+
+    /**
+     * The containers as CreateModel was given them: the containers resolved from one model package show as one
+     * container naming the version ({@code ModelPackageName}, its ARN), with the hostname and effective
+     * environment when the package has a single container.
+     */
+    private static List<ObjectNode> containersJson(List<ContainerDefinition> containers) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (int i = 0; i < containers.size(); i++) {
+            ContainerDefinition c = containers.get(i);
+            if (c.modelPackage() == null) {
+                out.add(containerJson(c));
+                continue;
+            }
+            int j = i;
+            while (j + 1 < containers.size() && containers.get(j + 1).modelPackage() != null
+                    && containers.get(j + 1).modelPackage().equals(c.modelPackage())) {
+                j++;
+            }
+            ObjectNode n = JsonBodies.object();
+            if (i == j && c.hostname() != null) {
+                n.put("ContainerHostname", c.hostname());
+            }
+            n.put("Mode", c.mode().wireName());
+            n.put("ModelPackageName", c.modelPackage().modelPackageArn());
+            if (i == j && !c.environment().isEmpty()) {
+                ObjectNode env = n.putObject("Environment");
+                c.environment().forEach(env::put);
+            }
+            out.add(n);
+            i = j;
+        }
         return out;
     }
 
@@ -745,6 +869,7 @@ public final class SageMakerService implements JsonService {
             if (model == null) {
                 throw SageMakerErrors.notFound(Kind.MODEL, modelArn);
             }
+            registry.requireApproved(model, ch.packages, "deployed");
             variants.add(new DeploymentPlan.Variant(v.variantName(), v.initialVariantWeight(),
                     v.initialInstanceCount(), v.instanceType(), model.name(), model.arn(), model.containers(),
                     model.pipeline(), model.executionRoleArn(), model.networkIsolation()));
@@ -1100,7 +1225,8 @@ public final class SageMakerService implements JsonService {
 
     // ------------------------------------------------------------------ tags
 
-    private Map<String, String> tags(JsonNode body, boolean required) throws JsonServiceException {
+    /** The Tags member of a request body (keys unique, none reserved); empty if absent and not required. */
+    static Map<String, String> tags(JsonNode body, boolean required) throws JsonServiceException {
         SageMakerRequest r = SageMakerRequest.body(body, Set.of(fieldNames(body)));
         List<JsonNode> list = r.list("Tags", required, 0, MAX_TAGS);
         Map<String, String> tags = new LinkedHashMap<>();
@@ -1138,7 +1264,8 @@ public final class SageMakerService implements JsonService {
         String arn = r.string("ResourceArn", true, 0, 256, RESOURCE_ARN,
                 "^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+");
         SageMakerArns.Parsed parsed = SageMakerArns.parse(arn).orElseThrow(() -> SageMakerErrors.validation(
-                "Resource " + arn + " is not a model, endpoint configuration or endpoint."));
+                "Resource " + arn + " is not a model, endpoint configuration, endpoint, model package group or "
+                        + "model package version."));
         if (!parsed.region().equals(region)) {
             throw SageMakerErrors.validation("ARN should be scoped to correct region: " + region);
         }
@@ -1167,36 +1294,36 @@ public final class SageMakerService implements JsonService {
         return keys;
     }
 
-    /** The held resource an ARN of the caller's account names (under the write lock or from a snapshot). */
-    private String requireTaggable(SageMakerArns.Parsed p, String account, Map<String, ?> models,
-                                   Map<String, ?> configs, Map<String, ?> endpoints) throws JsonServiceException {
+    /** The held resource an ARN of the caller's account names, with its tags. */
+    private record Taggable(String arn, Map<String, String> tags) {}
+
+    /**
+     * The held resource an ARN of the caller's account names.
+     *
+     * @param tagsOf the tags of a resource of a kind and ARN, or null if not held (the write's or a snapshot's)
+     */
+    private static Taggable requireTaggable(SageMakerArns.Parsed p, String account,
+                                            java.util.function.BiFunction<Kind, String, Map<String, String>> tagsOf)
+            throws JsonServiceException {
         String arn = SageMakerArns.of(p.kind(), p.region(), p.accountId(), p.name());
-        Map<String, ?> held = switch (p.kind()) {
-            case MODEL -> models;
-            case ENDPOINT_CONFIG -> configs;
-            case ENDPOINT -> endpoints;
-        };
-        if (!p.accountId().equals(account) || !held.containsKey(arn)) {
+        Map<String, String> tags = p.accountId().equals(account) ? tagsOf.apply(p.kind(), arn) : null;
+        if (tags == null) {
             throw SageMakerErrors.notFound(p.kind(), arn);
         }
-        return arn;
+        return new Taggable(arn, tags);
     }
 
     private JsonNode addTags(JsonNode body, String account) throws JsonServiceException {
         SageMakerArns.Parsed p = parseTagRequest("AddTags", body);
         Map<String, String> added = tags(body, true);
         state.write(ch -> {
-            String arn = requireTaggable(p, account, ch.models, ch.configs, ch.endpoints);
-            Map<String, String> merged = new LinkedHashMap<>(currentTags(ch, p.kind(), arn));
+            Taggable t = requireTaggable(p, account, ch::tagsOf);
+            Map<String, String> merged = new LinkedHashMap<>(t.tags());
             merged.putAll(added);
             if (merged.size() > MAX_TAGS) {
                 throw SageMakerErrors.validation("A resource can have at most " + MAX_TAGS + " tags.");
             }
-            switch (p.kind()) {
-                case MODEL -> ch.put(ch.models.get(arn).withTags(merged));
-                case ENDPOINT_CONFIG -> ch.put(ch.configs.get(arn).withTags(merged));
-                case ENDPOINT -> ch.put(ch.endpoints.get(arn).withTags(merged));
-            }
+            ch.retag(p.kind(), t.arn(), merged);
             return null;
         });
         ObjectNode out = JsonBodies.object();
@@ -1204,30 +1331,18 @@ public final class SageMakerService implements JsonService {
         return out;
     }
 
-    private static Map<String, String> currentTags(SageMakerState.Changes ch, Kind kind, String arn) {
-        return switch (kind) {
-            case MODEL -> ch.models.get(arn).tags();
-            case ENDPOINT_CONFIG -> ch.configs.get(arn).tags();
-            case ENDPOINT -> ch.endpoints.get(arn).tags();
-        };
-    }
-
     private JsonNode deleteTags(JsonNode body, String account) throws JsonServiceException {
         SageMakerArns.Parsed p = parseTagRequest("DeleteTags", body);
         List<String> keys = tagKeys(SageMakerRequest.body(body, Set.of("ResourceArn", "TagKeys")));
         state.write(ch -> {
-            String arn = requireTaggable(p, account, ch.models, ch.configs, ch.endpoints);
-            Map<String, String> remaining = new LinkedHashMap<>(currentTags(ch, p.kind(), arn));
+            Taggable t = requireTaggable(p, account, ch::tagsOf);
+            Map<String, String> remaining = new LinkedHashMap<>(t.tags());
             boolean changed = false;
             for (String k : keys) {
                 changed |= remaining.remove(k) != null;
             }
             if (changed) {
-                switch (p.kind()) {
-                    case MODEL -> ch.put(ch.models.get(arn).withTags(remaining));
-                    case ENDPOINT_CONFIG -> ch.put(ch.configs.get(arn).withTags(remaining));
-                    case ENDPOINT -> ch.put(ch.endpoints.get(arn).withTags(remaining));
-                }
+                ch.retag(p.kind(), t.arn(), remaining);
             }
             return null;
         });
@@ -1239,14 +1354,9 @@ public final class SageMakerService implements JsonService {
         SageMakerRequest r = SageMakerRequest.body(body, Set.of("ResourceArn", "NextToken", "MaxResults"));
         Integer max = r.integer("MaxResults", false, 50, Integer.MAX_VALUE);
         String token = r.string("NextToken", false, 0, 8192);
-        SageMakerState.Snapshot s = state.snapshot();
-        String arn = requireTaggable(p, account, s.models(), s.configs(), s.endpoints());
-        Map<String, String> tags = switch (p.kind()) {
-            case MODEL -> s.models().get(arn).tags();
-            case ENDPOINT_CONFIG -> s.configs().get(arn).tags();
-            case ENDPOINT -> s.endpoints().get(arn).tags();
-        };
-        List<Map.Entry<String, String>> entries = new ArrayList<>(tags.entrySet());
+        Taggable t = requireTaggable(p, account, state.snapshot()::tagsOf);
+        String arn = t.arn();
+        List<Map.Entry<String, String>> entries = new ArrayList<>(t.tags().entrySet());
         String scope = digest("ListTags|" + account + "|" + arn);
         int start = token == null ? 0 : offset(token, scope);
         int limit = max == null ? 50 : max;
@@ -1343,13 +1453,13 @@ public final class SageMakerService implements JsonService {
         return l;
     }
 
-    private static String token(int offset, String scope) {
+    static String token(int offset, String scope) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 ("v1|" + offset + "|" + scope).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The offset a NextToken carries; it must come from the same listing (operation, account, filters). */
-    private static int offset(String token, String scope) throws JsonServiceException {
+    static int offset(String token, String scope) throws JsonServiceException {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
             if (parts.length == 3 && parts[0].equals("v1") && parts[2].equals(scope)) {
@@ -1364,7 +1474,7 @@ public final class SageMakerService implements JsonService {
         throw SageMakerErrors.validation("The NextToken is not valid for this request.");
     }
 
-    private static String digest(String text) {
+    static String digest(String text) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 12);
@@ -1374,7 +1484,7 @@ public final class SageMakerService implements JsonService {
     }
 
     /** JSON 1.1 timestamps: epoch seconds with milliseconds. */
-    private static BigDecimal epoch(Instant t) {
+    static BigDecimal epoch(Instant t) {
         return BigDecimal.valueOf(t.toEpochMilli(), 3);
     }
 }

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The persistent state of the SageMaker control plane in {@code <dataDir>/sagemaker/state.json}: models, endpoint
- * configurations and endpoints, keyed by ARN. Every change is written atomically (temporary file, fsync, rename)
+ * configurations, endpoints, model package groups and model package versions, keyed by ARN. Every change is written atomically (temporary file, fsync, rename)
  * before it becomes visible; a file that cannot be read fails {@link #open} loudly and is never replaced by an empty
  * state. Thread-safe: reads take no lock, writes are serialized.
  */
@@ -38,20 +38,44 @@ public final class SageMakerState {
     public static final String FILE = "state.json";
 
     private static final String FORMAT = "mlgate-sagemaker-state";
-    private static final int VERSION = 1;
+    /** Version 2 added the model registry; version 1 files (without it) are still read. */
+    private static final int VERSION = 2;
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** An immutable view of everything held. */
     record Snapshot(Map<String, SageMakerModel> models, Map<String, EndpointConfig> configs,
-                    Map<String, SageMakerEndpoint> endpoints) {
-        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of());
+                    Map<String, SageMakerEndpoint> endpoints, Map<String, ModelPackageGroup> groups,
+                    Map<String, ModelPackage> packages) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
         Snapshot {
             models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
             configs = Collections.unmodifiableMap(new LinkedHashMap<>(configs));
             endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+            groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+            packages = Collections.unmodifiableMap(new LinkedHashMap<>(packages));
         }
+
+        /** The tags of the resource of that kind and ARN, or null if none is held. */
+        Map<String, String> tagsOf(SageMakerArns.Kind kind, String arn) {
+            return SageMakerState.tagsOf(kind, arn, models, configs, endpoints, groups, packages);
+        }
+    }
+
+    private static Map<String, String> tagsOf(SageMakerArns.Kind kind, String arn,
+                                              Map<String, SageMakerModel> models,
+                                              Map<String, EndpointConfig> configs,
+                                              Map<String, SageMakerEndpoint> endpoints,
+                                              Map<String, ModelPackageGroup> groups,
+                                              Map<String, ModelPackage> packages) {
+        return switch (kind) {
+            case MODEL -> models.containsKey(arn) ? models.get(arn).tags() : null;
+            case ENDPOINT_CONFIG -> configs.containsKey(arn) ? configs.get(arn).tags() : null;
+            case ENDPOINT -> endpoints.containsKey(arn) ? endpoints.get(arn).tags() : null;
+            case MODEL_PACKAGE_GROUP -> groups.containsKey(arn) ? groups.get(arn).tags() : null;
+            case MODEL_PACKAGE -> packages.containsKey(arn) ? packages.get(arn).tags() : null;
+        };
     }
 
     private final Path file;
@@ -103,7 +127,8 @@ public final class SageMakerState {
     public String toString() {
         Snapshot s = snapshot;
         return "SageMakerState[" + file + ", models=" + s.models().size() + ", endpointConfigs="
-                + s.configs().size() + ", endpoints=" + s.endpoints().size() + "]";
+                + s.configs().size() + ", endpoints=" + s.endpoints().size() + ", modelPackageGroups="
+                + s.groups().size() + ", modelPackages=" + s.packages().size() + "]";
     }
 
     /** A change made under the write lock. */
@@ -116,12 +141,50 @@ public final class SageMakerState {
         final Map<String, SageMakerModel> models;
         final Map<String, EndpointConfig> configs;
         final Map<String, SageMakerEndpoint> endpoints;
+        final Map<String, ModelPackageGroup> groups;
+        final Map<String, ModelPackage> packages;
         private boolean changed;
 
         private Changes(Snapshot s) {
             models = new LinkedHashMap<>(s.models());
             configs = new LinkedHashMap<>(s.configs());
             endpoints = new LinkedHashMap<>(s.endpoints());
+            groups = new LinkedHashMap<>(s.groups());
+            packages = new LinkedHashMap<>(s.packages());
+        }
+
+        /** The tags of the resource of that kind and ARN, or null if none is held. */
+        Map<String, String> tagsOf(SageMakerArns.Kind kind, String arn) {
+            return SageMakerState.tagsOf(kind, arn, models, configs, endpoints, groups, packages);
+        }
+
+        /** Replaces the tags of a held resource. */
+        void retag(SageMakerArns.Kind kind, String arn, Map<String, String> tags) {
+            switch (kind) {
+                case MODEL -> put(models.get(arn).withTags(tags));
+                case ENDPOINT_CONFIG -> put(configs.get(arn).withTags(tags));
+                case ENDPOINT -> put(endpoints.get(arn).withTags(tags));
+                case MODEL_PACKAGE_GROUP -> put(groups.get(arn).withTags(tags));
+                case MODEL_PACKAGE -> put(packages.get(arn).withTags(tags));
+            }
+        }
+
+        void put(ModelPackageGroup g) {
+            groups.put(g.arn(), g);
+            changed = true;
+        }
+
+        void put(ModelPackage p) {
+            packages.put(p.arn(), p);
+            changed = true;
+        }
+
+        void removeGroup(String arn) {
+            changed |= groups.remove(arn) != null;
+        }
+
+        void removePackage(String arn) {
+            changed |= packages.remove(arn) != null;
         }
 
         void put(SageMakerModel m) {
@@ -162,7 +225,8 @@ public final class SageMakerState {
             Changes changes = new Changes(snapshot);
             T result = work.apply(changes);
             if (changes.changed) {
-                Snapshot next = new Snapshot(changes.models, changes.configs, changes.endpoints);
+                Snapshot next = new Snapshot(changes.models, changes.configs, changes.endpoints, changes.groups,
+                        changes.packages);
                 try {
                     AtomicFileWriter.replace(file, serialize(next));
                 } catch (IOException e) {
@@ -186,6 +250,10 @@ public final class SageMakerState {
         s.configs().values().forEach(c -> configs.add(config(c)));
         ArrayNode endpoints = doc.putArray("endpoints");
         s.endpoints().values().forEach(e -> endpoints.add(endpoint(e)));
+        ArrayNode groups = doc.putArray("modelPackageGroups");
+        s.groups().values().forEach(g -> groups.add(group(g)));
+        ArrayNode packages = doc.putArray("modelPackages");
+        s.packages().values().forEach(p -> packages.add(modelPackage(p)));
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
     }
 
@@ -196,7 +264,8 @@ public final class SageMakerState {
             if (doc == null || !doc.isObject() || !FORMAT.equals(text(doc, "format"))) {
                 throw new IOException("corrupt SageMaker state file " + file + ": not a " + FORMAT + " document");
             }
-            if (integer(doc, "version") != VERSION) {
+            int version = integer(doc, "version");
+            if (version != 1 && version != VERSION) {
                 throw new IOException("SageMaker state file " + file + " has unsupported version "
                         + doc.get("version"));
             }
@@ -221,7 +290,23 @@ public final class SageMakerState {
                     throw new IllegalArgumentException("duplicate endpoint " + e.arn());
                 }
             }
-            return new Snapshot(models, configs, endpoints);
+            Map<String, ModelPackageGroup> groups = new LinkedHashMap<>();
+            Map<String, ModelPackage> packages = new LinkedHashMap<>();
+            if (version >= 2) {
+                for (JsonNode n : array(doc, "modelPackageGroups")) {
+                    ModelPackageGroup g = group(n);
+                    if (groups.put(g.arn(), g) != null) {
+                        throw new IllegalArgumentException("duplicate model package group " + g.arn());
+                    }
+                }
+                for (JsonNode n : array(doc, "modelPackages")) {
+                    ModelPackage p = modelPackage(n);
+                    if (packages.put(p.arn(), p) != null) {
+                        throw new IllegalArgumentException("duplicate model package " + p.arn());
+                    }
+                }
+            }
+            return new Snapshot(models, configs, endpoints, groups, packages);
         } catch (JacksonException | IllegalArgumentException | NullPointerException | ClassCastException e) {
             throw new IOException("corrupt SageMaker state file " + file + ": "
                     + (e instanceof JacksonException ? "not valid JSON" : e.getMessage()), e);
@@ -262,6 +347,10 @@ public final class SageMakerState {
         n.put("mode", c.mode().wireName());
         n.put("modelDataUrl", c.modelDataUrl());
         n.set("environment", map(c.environment()));
+        if (c.modelPackage() != null) {
+            n.put("modelPackageArn", c.modelPackage().modelPackageArn());
+            n.put("modelPackageRegistrationId", c.modelPackage().registrationId());
+        }
         return n;
     }
 
@@ -270,7 +359,111 @@ public final class SageMakerState {
         return new ContainerDefinition(nullableText(n, "hostname"), nullableText(n, "image"),
                 ContainerDefinition.Mode.fromWire(mode)
                         .orElseThrow(() -> new IllegalArgumentException("unknown container mode " + mode)),
-                text(n, "modelDataUrl"), map(n.get("environment")));
+                text(n, "modelDataUrl"), map(n.get("environment")),
+                n.has("modelPackageArn") ? new ContainerDefinition.PackageSource(text(n, "modelPackageArn"),
+                        text(n, "modelPackageRegistrationId")) : null);
+    }
+
+    // model registry
+
+    private static ObjectNode group(ModelPackageGroup g) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", g.name());
+        n.put("arn", g.arn());
+        n.put("accountId", g.accountId());
+        putNullable(n, "description", g.description());
+        n.put("creationTime", g.creationTime().toString());
+        n.set("createdBy", identity(g.createdBy()));
+        n.put("lastVersion", g.lastVersion());
+        n.set("tags", map(g.tags()));
+        return n;
+    }
+
+    private static ModelPackageGroup group(JsonNode n) {
+        return new ModelPackageGroup(text(n, "name"), text(n, "arn"), text(n, "accountId"),
+                nullableText(n, "description"), instant(n, "creationTime"), identity(n.get("createdBy")),
+                integer(n, "lastVersion"), map(n.get("tags")));
+    }
+
+    private static ObjectNode modelPackage(ModelPackage p) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("groupName", p.groupName());
+        n.put("version", p.version());
+        n.put("arn", p.arn());
+        n.put("accountId", p.accountId());
+        n.put("registrationId", p.registrationId());
+        putNullable(n, "description", p.description());
+        ObjectNode inference = n.putObject("inference");
+        ArrayNode containers = inference.putArray("containers");
+        p.inference().containers().forEach(c -> containers.add(container(c)));
+        putStrings(inference, "supportedContentTypes", p.inference().supportedContentTypes());
+        putStrings(inference, "supportedResponseMimeTypes", p.inference().supportedResponseMimeTypes());
+        putStrings(inference, "realtimeInstanceTypes", p.inference().realtimeInstanceTypes());
+        putStrings(inference, "transformInstanceTypes", p.inference().transformInstanceTypes());
+        n.put("approvalStatus", p.approvalStatus().wireName());
+        putNullable(n, "approvalDescription", p.approvalDescription());
+        n.set("customerMetadata", map(p.customerMetadata()));
+        n.put("creationTime", p.creationTime().toString());
+        n.set("createdBy", identity(p.createdBy()));
+        if (p.lastModifiedTime() != null) {
+            n.put("lastModifiedTime", p.lastModifiedTime().toString());
+            n.set("lastModifiedBy", identity(p.lastModifiedBy()));
+        }
+        n.set("tags", map(p.tags()));
+        putNullable(n, "clientToken", p.clientToken());
+        putNullable(n, "requestDigest", p.requestDigest());
+        return n;
+    }
+
+    private static ModelPackage modelPackage(JsonNode n) {
+        JsonNode in = n.get("inference");
+        if (in == null || !in.isObject()) {
+            throw new IllegalArgumentException("a model package has no inference specification");
+        }
+        List<ContainerDefinition> containers = new ArrayList<>();
+        for (JsonNode c : array(in, "containers")) {
+            containers.add(container(c));
+        }
+        ModelPackage.Inference inference = new ModelPackage.Inference(containers,
+                optionalStrings(in, "supportedContentTypes"), optionalStrings(in, "supportedResponseMimeTypes"),
+                optionalStrings(in, "realtimeInstanceTypes"), optionalStrings(in, "transformInstanceTypes"));
+        String status = text(n, "approvalStatus");
+        boolean modified = n.has("lastModifiedTime");
+        return new ModelPackage(text(n, "groupName"), integer(n, "version"), text(n, "arn"), text(n, "accountId"),
+                text(n, "registrationId"), nullableText(n, "description"), inference,
+                ModelApprovalStatus.fromWire(status)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown approval status " + status)),
+                nullableText(n, "approvalDescription"), map(n.get("customerMetadata")), instant(n, "creationTime"),
+                identity(n.get("createdBy")), modified ? instant(n, "lastModifiedTime") : null,
+                modified ? identity(n.get("lastModifiedBy")) : null, map(n.get("tags")),
+                nullableText(n, "clientToken"), nullableText(n, "requestDigest"));
+    }
+
+    private static ObjectNode identity(RegistryIdentity i) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("arn", i.arn());
+        putNullable(n, "principalId", i.principalId());
+        putNullable(n, "sourceIdentity", i.sourceIdentity());
+        putNullable(n, "federatingUserArn", i.federatingUserArn());
+        return n;
+    }
+
+    private static RegistryIdentity identity(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("missing identity");
+        }
+        return new RegistryIdentity(text(n, "arn"), nullableText(n, "principalId"), nullableText(n, "sourceIdentity"),
+                nullableText(n, "federatingUserArn"));
+    }
+
+    private static void putStrings(ObjectNode n, String field, List<String> values) {
+        if (values != null) {
+            strings(n.putArray(field), values);
+        }
+    }
+
+    private static List<String> optionalStrings(JsonNode n, String field) {
+        return n.has(field) ? strings(n.get(field)) : null;
     }
 
     // endpoint configurations

@@ -672,7 +672,7 @@ class SageMakerServiceTest {
         assertValidation("ListTags", "{\"ResourceArn\": \"arn:aws:sagemaker:eu-west-1:" + ACCOUNT + ":model/m1\"}",
                 "ARN should be scoped to correct region: us-east-1");
         assertValidation("ListTags", "{\"ResourceArn\": \"arn:aws:sagemaker:us-east-1:" + ACCOUNT + ":training-job/t\"}",
-                "is not a model, endpoint configuration or endpoint");
+                "is not a model, endpoint configuration, endpoint, model package group or model package version");
         assertValidation("DeleteTags", "{\"ResourceArn\": \"" + arn + "\", \"TagKeys\": []}", "greater than or equal to 1");
     }
 

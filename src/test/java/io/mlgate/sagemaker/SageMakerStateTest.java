@@ -1,6 +1,7 @@
 package io.mlgate.sagemaker;
 
 import io.mlgate.sts.MutableClock;
+import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.protocol.json.JsonServiceException;
 
@@ -9,7 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +28,8 @@ import static io.mlgate.sagemaker.SageMakerServiceTest.REGION;
 import static io.mlgate.sagemaker.SageMakerServiceTest.ROLE;
 import static io.mlgate.sagemaker.SageMakerServiceTest.arn;
 import static io.mlgate.sagemaker.SageMakerServiceTest.json;
+import static io.mlgate.sagemaker.SageMakerRegistryTest.APPROVER;
+import static io.mlgate.sagemaker.SageMakerRegistryTest.REGISTRANT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,12 +55,40 @@ class SageMakerStateTest {
         return service.invoke(op, parsed, CALLER, RequestContext.empty());
     }
 
+    private JsonNode call(String op, String body, PrincipalContext caller, RequestContext context)
+            throws JsonServiceException {
+        JsonNode parsed = json(body);
+        service.target(op, parsed, caller.accountId(), caller);
+        return service.invoke(op, parsed, caller, context);
+    }
+
     /** A fresh store and service over the same data directory, as after a restart. */
     private ControlledRuntime restart() throws IOException {
+        return restart(RegistryGuardrail.defaults());
+    }
+
+    private ControlledRuntime restart(RegistryGuardrail guardrail) throws IOException {
         ControlledRuntime fresh = new ControlledRuntime();
         runtime = fresh;
-        service = SageMakerService.start(SageMakerState.open(dataDir), fresh, clock, REGION);
+        service = SageMakerService.start(SageMakerState.open(dataDir), fresh, clock, REGION,
+                SageMakerLimits.defaults(), guardrail);
         return fresh;
+    }
+
+    private String register(String group, String url) throws JsonServiceException {
+        return call("CreateModelPackage", """
+                {"ModelPackageGroupName": "%s", "Tags": [{"Key": "stage", "Value": "candidate"}],
+                 "InferenceSpecification": {"Containers": [{"Image": "local/onnx", "ModelDataUrl": "%s",
+                                                             "Environment": {"K": "v"}}],
+                                            "SupportedContentTypes": ["text/csv"]},
+                 "CustomerMetadataProperties": {"git-sha": "abc"}}""".formatted(group, url), REGISTRANT,
+                RequestContext.builder().put("aws:SourceIdentity", "alice").build())
+                .get("ModelPackageArn").stringValue();
+    }
+
+    private void approve(String packageArn, String status) throws JsonServiceException {
+        call("UpdateModelPackage", "{\"ModelPackageArn\": \"" + packageArn + "\", \"ModelApprovalStatus\": \""
+                + status + "\", \"ApprovalDescription\": \"checked\"}", APPROVER, RequestContext.empty());
     }
 
     private void setUpFleet() throws JsonServiceException {
@@ -170,7 +206,7 @@ class SageMakerStateTest {
         assertThatThrownBy(() -> SageMakerState.open(dataDir)).isInstanceOf(IOException.class)
                 .hasMessageContaining("corrupt");
 
-        Files.writeString(file, "{\"format\": \"mlgate-sagemaker-state\", \"version\": 2}");
+        Files.writeString(file, "{\"format\": \"mlgate-sagemaker-state\", \"version\": 3}");
         assertThatThrownBy(() -> SageMakerState.open(dataDir)).hasMessageContaining("unsupported version");
     }
 
@@ -185,5 +221,113 @@ class SageMakerStateTest {
         assertThat(reopened.snapshot().endpoints()).hasSize(4);
         assertThat(new String(SageMakerState.serialize(reopened.snapshot()), StandardCharsets.UTF_8))
                 .isEqualTo(Files.readString(reopened.file()));
+    }
+
+    // ------------------------------------------------------------------ model registry
+
+    @Test
+    void theRegistrySurvivesARestartWithItsVersionNumbering() throws Exception {
+        call("CreateModelPackageGroup", "{\"ModelPackageGroupName\": \"Fraud\", "
+                + "\"ModelPackageGroupDescription\": \"fraud models\", \"Tags\": [{\"Key\": \"team\", \"Value\": \"risk\"}]}");
+        String v1 = register("Fraud", "mlgate://models/fraud-1");
+        String v2 = register("Fraud", "mlgate://models/fraud-2");
+        String v3 = register("Fraud", "mlgate://models/fraud-3");
+        approve(v1, "Approved");
+        approve(v2, "Rejected");
+        call("DeleteModelPackage", "{\"ModelPackageName\": \"Fraud/3\"}");
+        call("CreateModel", "{\"ModelName\": \"fraud-live\", \"PrimaryContainer\": {\"ModelPackageName\": \"" + v1
+                + "\"}}");
+        call("CreateModel", "{\"ModelName\": \"fraud-old\", \"PrimaryContainer\": {\"ModelPackageName\": \"" + v2
+                + "\"}}");
+        call("CreateEndpointConfig", "{\"EndpointConfigName\": \"live\", \"ProductionVariants\": [{\"VariantName\": "
+                + "\"v\", \"ModelName\": \"fraud-live\", \"InitialInstanceCount\": 1}]}");
+        call("CreateEndpointConfig", "{\"EndpointConfigName\": \"old\", \"ProductionVariants\": [{\"VariantName\": "
+                + "\"v\", \"ModelName\": \"fraud-old\", \"InitialInstanceCount\": 1}]}");
+        JsonNode group = call("DescribeModelPackageGroup", "{\"ModelPackageGroupName\": \"Fraud\"}");
+        JsonNode first = call("DescribeModelPackage", "{\"ModelPackageName\": \"Fraud/1\"}");
+        JsonNode second = call("DescribeModelPackage", "{\"ModelPackageName\": \"Fraud/2\"}");
+        JsonNode model = call("DescribeModel", "{\"ModelName\": \"fraud-live\"}");
+        JsonNode list = call("ListModelPackages", "{\"ModelPackageGroupName\": \"Fraud\"}");
+
+        restart(new RegistryGuardrail(true, true));
+
+        assertThat(call("DescribeModelPackageGroup", "{\"ModelPackageGroupName\": \"Fraud\"}")).isEqualTo(group);
+        assertThat(call("DescribeModelPackage", "{\"ModelPackageName\": \"Fraud/1\"}")).isEqualTo(first);
+        assertThat(call("DescribeModelPackage", "{\"ModelPackageName\": \"Fraud/2\"}")).isEqualTo(second);
+        assertThat(first.get("CreatedBy").get("IamIdentity").get("SourceIdentity").stringValue()).isEqualTo("alice");
+        assertThat(first.get("LastModifiedBy").get("IamIdentity").get("Arn").stringValue())
+                .isEqualTo(APPROVER.arn());
+        assertThat(first.get("ApprovalDescription").stringValue()).isEqualTo("checked");
+        assertThat(call("DescribeModel", "{\"ModelName\": \"fraud-live\"}")).isEqualTo(model);
+        assertThat(call("ListModelPackages", "{\"ModelPackageGroupName\": \"Fraud\"}")).isEqualTo(list);
+        assertThat(service.resourceTags(v1)).isEqualTo(Map.of("stage", "candidate"));
+        assertThat(service.resourceTags(arn("model-package-group", "Fraud"))).isEqualTo(Map.of("team", "risk"));
+        assertThatThrownBy(() -> call("DescribeModelPackage", "{\"ModelPackageName\": \"" + v3 + "\"}"))
+                .hasMessageContaining("Could not find model package");
+
+        // numbering goes on after the highest number ever given (3 was deleted, and is not given again)
+        assertThat(register("Fraud", "mlgate://models/fraud-4")).isEqualTo(arn("model-package", "Fraud/4"));
+        // the models still know which registration they came from: the approved one deploys, the rejected one not
+        call("CreateEndpoint", "{\"EndpointName\": \"live\", \"EndpointConfigName\": \"live\"}");
+        assertThat(runtime.last().plan().variant("v").containers().get(0).modelPackage().modelPackageArn())
+                .isEqualTo(v1);
+        assertThatThrownBy(() -> call("CreateEndpoint", "{\"EndpointName\": \"old\", \"EndpointConfigName\": \"old\"}"))
+                .hasMessageContaining("model package " + v2 + " has ModelApprovalStatus Rejected");
+        // and the registrant is still the registrant
+        assertThatThrownBy(() -> call("UpdateModelPackage", "{\"ModelPackageArn\": \"" + v2
+                + "\", \"ModelApprovalStatus\": \"Approved\"}", REGISTRANT, RequestContext.empty()))
+                .hasMessageContaining("separation of duties");
+
+        SageMakerState reopened = SageMakerState.open(dataDir);
+        assertThat(new String(SageMakerState.serialize(reopened.snapshot()), StandardCharsets.UTF_8))
+                .isEqualTo(Files.readString(reopened.file()));
+    }
+
+    @Test
+    void aStateFileWithoutTheRegistryOpensWithAnEmptyOne() throws Exception {
+        Path file = dataDir.resolve("sagemaker").resolve("state.json");
+        Files.writeString(file, "{\"format\": \"mlgate-sagemaker-state\", \"version\": 1, \"models\": [], "
+                + "\"endpointConfigs\": [], \"endpoints\": []}");
+        restart();
+        assertThat(call("ListModelPackageGroups", "{}").get("ModelPackageGroupSummaryList")).isEmpty();
+        call("CreateModelPackageGroup", "{\"ModelPackageGroupName\": \"g\"}");
+        assertThat(Files.readString(file)).contains("\"version\" : 2").contains("\"modelPackageGroups\"");
+
+        // a version-2 file must hold the registry, and its entries must be whole
+        Files.writeString(file, "{\"format\": \"mlgate-sagemaker-state\", \"version\": 2, \"models\": [], "
+                + "\"endpointConfigs\": [], \"endpoints\": []}");
+        assertThatThrownBy(() -> SageMakerState.open(dataDir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("missing array modelPackageGroups");
+        Files.writeString(file, "{\"format\": \"mlgate-sagemaker-state\", \"version\": 2, \"models\": [], "
+                + "\"endpointConfigs\": [], \"endpoints\": [], \"modelPackageGroups\": [], \"modelPackages\": "
+                + "[{\"groupName\": \"g\", \"version\": 1}]}");
+        assertThatThrownBy(() -> SageMakerState.open(dataDir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("corrupt");
+    }
+
+    @Test
+    void concurrentRegistrationsGetDistinctConsecutiveVersions() throws Exception {
+        call("CreateModelPackageGroup", "{\"ModelPackageGroupName\": \"Fraud\"}");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<String>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                String url = "mlgate://models/fraud-" + i;
+                futures.add(pool.submit(() -> register("Fraud", url)));
+            }
+            List<String> arns = new ArrayList<>();
+            for (Future<String> f : futures) {
+                arns.add(f.get());
+            }
+            List<String> expected = new ArrayList<>();
+            for (int v = 1; v <= 40; v++) {
+                expected.add(arn("model-package", "Fraud/" + v));
+            }
+            assertThat(arns).containsExactlyInAnyOrderElementsOf(expected);
+        } finally {
+            pool.shutdownNow();
+        }
+        restart();
+        assertThat(register("Fraud", "mlgate://models/fraud-next")).isEqualTo(arn("model-package", "Fraud/41"));
     }
 }
