@@ -125,13 +125,20 @@ public final class EndpointMetrics {
     }
 
     /**
-     * Brings the meters in line with the registry: every registered endpoint gets its loaded-model gauge (so an
-     * endpoint no one has called yet is visible), the meters of endpoints the registry no longer knows and of
-     * variants a redeployed endpoint no longer has are removed. Run before each scrape.
+     * Brings the meters in line with the registry: every registered endpoint gets its loaded-model gauge and zeroed
+     * series for each of its variants and for {@code _none} (so an endpoint no one has called yet is visible, and
+     * {@code rate()} sees a series' first calls: a series that appears with a value above 0 loses them); the
+     * meters of endpoints the registry no longer knows and of variants a redeployed endpoint no longer has are
+     * removed. Run before each scrape.
      */
     public void refresh() {
         for (String name : endpoints.names()) {
-            endpointMeters(name);
+            EndpointMeters e = endpointMeters(name);
+            Endpoint current = endpoints.find(name).orElse(null);
+            if (current != null) {
+                variantMeters(e, NO_VARIANT);
+                current.variants().forEach(v -> variantMeters(e, v.name()));
+            }
         }
         for (Map.Entry<String, EndpointMeters> entry : byEndpoint.entrySet()) {
             String name = entry.getKey();
@@ -171,12 +178,12 @@ public final class EndpointMetrics {
                 label = NO_VARIANT;
             }
         }
+        return variantMeters(e, label);
+    }
+
+    private VariantMeters variantMeters(EndpointMeters e, String label) {
         VariantMeters m = e.variants.get(label);
-        if (m == null) {
-            String endpoint = e.name;
-            m = e.variants.computeIfAbsent(label, v -> new VariantMeters(meters, endpoint, v));
-        }
-        return m;
+        return m != null ? m : e.variants.computeIfAbsent(label, v -> new VariantMeters(meters, e.name, v));
     }
 
     private EndpointMeters endpointMeters(String name) {
