@@ -12,7 +12,6 @@ import io.mlgate.runtime.VariantInstances;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -71,6 +70,8 @@ public final class EndpointMetrics {
     private final EndpointRegistry endpoints;
     private final VariantInstances instances;
     private final ConcurrentHashMap<String, EndpointMeters> byEndpoint = new ConcurrentHashMap<>();
+    /** Held while meters are created or removed, so a removal never races a creation of the same series. */
+    private final Object lock = new Object();
     private final VariantMeters unknown;
 
     public EndpointMetrics(MeterRegistry meters, EndpointRegistry endpoints, VariantInstances instances) {
@@ -132,63 +133,67 @@ public final class EndpointMetrics {
      * removed. Run before each scrape.
      */
     public void refresh() {
-        for (String name : endpoints.names()) {
-            EndpointMeters e = endpointMeters(name);
-            Endpoint current = endpoints.find(name).orElse(null);
-            if (current != null) {
-                variantMeters(e, NO_VARIANT);
-                current.variants().forEach(v -> variantMeters(e, v.name()));
+        synchronized (lock) {
+            for (String name : endpoints.names()) {
+                EndpointMeters e = endpointMeters(name);
+                Endpoint current = endpoints.find(name).orElse(null);
+                if (current != null) {
+                    variantMeters(e, NO_VARIANT);
+                    current.variants().forEach(v -> variantMeters(e, v.name()));
+                }
             }
-        }
-        for (Map.Entry<String, EndpointMeters> entry : byEndpoint.entrySet()) {
-            String name = entry.getKey();
-            EndpointMeters e = entry.getValue();
-            if (!known(name)) {
-                if (byEndpoint.remove(name, e)) {
+            for (EndpointMeters e : List.copyOf(byEndpoint.values())) {
+                if (!known(e.name)) {
+                    byEndpoint.remove(e.name);
                     meters.remove(e.loadedModels);
                     e.variants.values().forEach(v -> v.removeFrom(meters));
+                    continue;
                 }
-                continue;
-            }
-            Endpoint current = endpoints.find(name).orElse(null);
-            if (current == null) {
-                continue; // out of service: keep its variants, it comes back with them
-            }
-            for (Map.Entry<String, VariantMeters> v : e.variants.entrySet()) {
-                if (v.getValue().served() && current.variant(v.getKey()).isEmpty()
-                        && e.variants.remove(v.getKey(), v.getValue())) {
-                    v.getValue().removeFrom(meters);
+                Endpoint current = endpoints.find(e.name).orElse(null);
+                if (current == null) {
+                    continue; // out of service: keep its variants, it comes back with them
+                }
+                for (VariantMeters v : List.copyOf(e.variants.values())) {
+                    if (v.served() && current.variant(v.variant).isEmpty()) {
+                        e.variants.remove(v.variant);
+                        v.removeFrom(meters);
+                    }
                 }
             }
         }
     }
 
+    /** The meters of a call: a cache hit takes no lock; only a miss (the first call of a series) creates meters. */
     private VariantMeters metersOf(String endpointName, String variant) {
-        if (endpointName == null || !known(endpointName)) {
+        if (endpointName == null) {
             return unknown;
         }
-        EndpointMeters e = endpointMeters(endpointName);
-        String label = variant;
-        if (label == null) {
-            label = NO_VARIANT;
-        } else {
-            // the variant comes from the runtime; still only a variant of the endpoint in force gets a series
-            Endpoint current = endpoints.find(endpointName).orElse(null);
-            if (current == null || current.variant(label).isEmpty()) {
-                label = NO_VARIANT;
-            }
+        Endpoint current = endpoints.find(endpointName).orElse(null);
+        if (current == null && endpoints.unavailability(endpointName).isEmpty()) {
+            return unknown;
         }
-        return variantMeters(e, label);
+        // the variant comes from the runtime; still only a variant of the endpoint in force gets a series
+        String label = variant != null && current != null && current.variant(variant).isPresent()
+                ? variant : NO_VARIANT;
+        EndpointMeters e = byEndpoint.get(endpointName);
+        VariantMeters m = e == null ? null : e.variants.get(label);
+        if (m != null) {
+            return m;
+        }
+        synchronized (lock) {
+            // under the lock refresh() holds while it removes meters: nothing is created into a dropped entry
+            return variantMeters(endpointMeters(endpointName), label);
+        }
     }
 
+    /** Creates missing meters; called with {@link #lock} held. */
     private VariantMeters variantMeters(EndpointMeters e, String label) {
-        VariantMeters m = e.variants.get(label);
-        return m != null ? m : e.variants.computeIfAbsent(label, v -> new VariantMeters(meters, e.name, v));
+        return e.variants.computeIfAbsent(label, v -> new VariantMeters(meters, e.name, v));
     }
 
+    /** Creates a missing endpoint entry and its gauge; called with {@link #lock} held. */
     private EndpointMeters endpointMeters(String name) {
-        EndpointMeters e = byEndpoint.get(name);
-        return e != null ? e : byEndpoint.computeIfAbsent(name, n -> new EndpointMeters(n, Gauge
+        return byEndpoint.computeIfAbsent(name, n -> new EndpointMeters(n, Gauge
                 .builder(LOADED_MODELS, this, metrics -> metrics.loadedModels(n))
                 .description("Models of the endpoint's production variants loaded now")
                 .tags(Tags.of("endpoint", n))
