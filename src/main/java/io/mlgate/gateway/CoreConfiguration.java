@@ -408,7 +408,8 @@ public class CoreConfiguration {
     @Bean
     EndpointMetrics endpointMetrics(PrometheusMeterRegistry registry, EndpointCatalog catalog,
                                     ObjectProvider<VariantInstances> instances) {
-        return new EndpointMetrics(registry, catalog.registry(), instances.getIfAvailable(() -> VariantInstances.SINGLE));
+        return new EndpointMetrics(registry, catalog.registry(),
+                instances.getIfAvailable(() -> VariantInstances.SINGLE));
     }
 
     /** Health and Prometheus metrics on their own plain-HTTP port, loopback by default, outside the SigV4 chain. */
