@@ -2,6 +2,7 @@ package io.mlgate.gateway;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -13,18 +14,22 @@ import java.util.UUID;
  * The first stage of every request and the last word on it. It gives the call its request id and {@code Date}
  * header, decodes which API call it is, refuses all calls while the audit log cannot write (fail closed), and
  * registers the audit append as a before-commit action, so no response leaves before its event is durable —
- * whichever stage produced the response (handler, authentication failure, denial, error).
+ * whichever stage produced the response (handler, authentication failure, denial, error). The same action records
+ * the call's {@link EndpointMetrics} once the event is durable, so refused calls are counted too.
  */
 public final class CallLifecycleFilter implements WebFilter, Ordered {
 
     private final ApiCallDecoder decoder;
     private final AuditRecorder audit;
     private final RequestTime time;
+    private final EndpointMetrics metrics;
 
-    public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time) {
+    public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time,
+                               EndpointMetrics metrics) {
         this.decoder = decoder;
         this.audit = audit;
         this.time = time;
+        this.metrics = metrics;
     }
 
     @Override
@@ -40,7 +45,11 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
         HttpHeaders headers = exchange.getResponse().getHeaders();
         headers.set("x-amzn-RequestId", requestId);
         headers.set(HttpHeaders.DATE, time.now().httpDate());
-        exchange.getResponse().beforeCommit(() -> audit.record(exchange, call));
+        // metrics once the event is durable, so OverheadLatency includes the audit wait the client sees; a failed
+        // append withholds the response, which the client sees as a server error
+        exchange.getResponse().beforeCommit(() -> audit.record(exchange, call)
+                .doOnSuccess(durable -> metrics.record(call, status(exchange), System.nanoTime()))
+                .doOnError(failed -> metrics.record(call, 500, System.nanoTime())));
 
         if (!audit.healthy()) {
             return ErrorResponder.write(exchange, AwsError.serviceUnavailable(
@@ -52,6 +61,11 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
                             + truncate(exchange.getRequest().getURI().getRawPath())));
         }
         return chain.filter(exchange);
+    }
+
+    private static int status(ServerWebExchange exchange) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        return status == null ? 200 : status.value();
     }
 
     private static String truncate(String path) {

@@ -48,7 +48,15 @@ import io.mlgate.protocol.json.JsonService;
 import io.mlgate.protocol.query.QueryRouter;
 import io.mlgate.protocol.query.QueryService;
 import io.mlgate.runtime.store.ModelStore;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlgate.runtime.VariantInstances;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
@@ -365,8 +373,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    CallLifecycleFilter callLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time) {
-        return new CallLifecycleFilter(decoder, audit, time);
+    CallLifecycleFilter callLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time,
+                                            EndpointMetrics metrics) {
+        return new CallLifecycleFilter(decoder, audit, time, metrics);
     }
 
     @Bean
@@ -411,6 +420,38 @@ public class CoreConfiguration {
     @Bean
     GatewayExceptionHandler gatewayExceptionHandler() {
         return new GatewayExceptionHandler();
+    }
+
+    // ---- metrics (docs/operations.md, Metrics) ----
+
+    /** The Prometheus registry: InvokeEndpoint metrics ({@link EndpointMetrics}) and the JVM's own. */
+    @Bean(destroyMethod = "close")
+    PrometheusMeterRegistry prometheusMeterRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
+    }
+
+    /**
+     * Per endpoint and variant, bounded by the endpoints the registry knows; instance counts from a
+     * {@link VariantInstances} bean when a runtime provides one, else one instance per variant.
+     */
+    @Bean
+    EndpointMetrics endpointMetrics(PrometheusMeterRegistry registry, EndpointCatalog catalog,
+                                    ObjectProvider<VariantInstances> instances) {
+        return new EndpointMetrics(registry, catalog.registry(),
+                instances.getIfAvailable(() -> VariantInstances.SINGLE));
+    }
+
+    /** Health and Prometheus metrics on their own plain-HTTP port, loopback by default, outside the SigV4 chain. */
+    @Bean(destroyMethod = "close")
+    ManagementServer managementServer(@Value("${mlgate.management.address:127.0.0.1}") String address,
+                                      @Value("${mlgate.management.port:9464}") int port,
+                                      PrometheusMeterRegistry registry, EndpointMetrics metrics, AuditLog audit) {
+        return ManagementServer.start(address, port, registry, metrics, audit::isHealthy);
     }
 
     @Bean

@@ -1,0 +1,281 @@
+package io.mlgate.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.mlgate.runtime.Endpoint;
+import io.mlgate.runtime.EndpointRegistry;
+import io.mlgate.runtime.VariantInstances;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SageMaker's CloudWatch invocation metrics for InvokeEndpoint, kept per endpoint and production variant in a
+ * Micrometer registry and scraped by Prometheus (docs/operations.md, Metrics):
+ * <ul>
+ *   <li>{@code mlgate_sagemaker_invocations_total}: every InvokeEndpoint call answered, whatever its status
+ *       (SageMaker's {@code Invocations});</li>
+ *   <li>{@code mlgate_sagemaker_invocation_4xx_errors_total} / {@code ..._5xx_errors_total}: calls answered with a
+ *       4xx / 5xx status, including authentication, authorization and validation failures; {@code ModelError} (HTTP
+ *       424, the model answered 500) counts as 5XX, as CloudWatch counts a model's 5xx;</li>
+ *   <li>{@code mlgate_sagemaker_invocations_per_instance_total}: {@code 1 / instances} per call a variant served
+ *       (SageMaker's definition: the instance count at the time of the request, from {@link VariantInstances});</li>
+ *   <li>{@code mlgate_sagemaker_model_latency_microseconds} and {@code ..._overhead_latency_microseconds}:
+ *       histograms of the calls a variant served: the time inside the model, and the time the gateway spent on the
+ *       call (from the first filter until its audit event was durable, just before the response goes out) minus
+ *       the model's time;</li>
+ *   <li>{@code mlgate_sagemaker_loaded_models}: per endpoint, the variants' models loaded now (0 while the endpoint
+ *       is out of service because its model key is refused).</li>
+ * </ul>
+ * Cardinality is bounded by the {@link EndpointRegistry}: only endpoints it knows (registered, or out of service)
+ * get their own label value; a call naming any other endpoint is counted under {@code endpoint="_unknown"}, and a
+ * call no variant served under {@code variant="_none"}. Meters are cached per endpoint and variant (no tag arrays
+ * or name building per call) and dropped by {@link #refresh()} once the registry no longer knows the endpoint or
+ * the variant. Thread-safe.
+ */
+public final class EndpointMetrics {
+
+    /** The endpoint label of calls naming an endpoint the registry does not know. */
+    public static final String UNKNOWN_ENDPOINT = "_unknown";
+    /** The variant label of calls no variant served (refused, failed before or inside the model). */
+    public static final String NO_VARIANT = "_none";
+
+    static final String INVOCATIONS = "mlgate.sagemaker.invocations";
+    static final String ERRORS_4XX = "mlgate.sagemaker.invocation.4xx.errors";
+    static final String ERRORS_5XX = "mlgate.sagemaker.invocation.5xx.errors";
+    static final String PER_INSTANCE = "mlgate.sagemaker.invocations.per.instance";
+    static final String MODEL_LATENCY = "mlgate.sagemaker.model.latency";
+    static final String OVERHEAD_LATENCY = "mlgate.sagemaker.overhead.latency";
+    static final String LOADED_MODELS = "mlgate.sagemaker.loaded.models";
+    static final String MICROSECONDS = "microseconds";
+
+    /**
+     * Histogram bucket bounds in microseconds, 1-2.5-5 steps from 10 µs (a small ONNX model) to 60 s (SageMaker's
+     * invocation timeout); p50/p99 come from these with {@code histogram_quantile}.
+     */
+    static final double[] LATENCY_BUCKETS_MICROS = {
+            10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+            1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000, 60_000_000};
+
+    private static final String INVOKE_ENDPOINT = "InvokeEndpoint";
+    private static final String MODEL_ERROR = "ModelError";
+
+    private final MeterRegistry meters;
+    private final EndpointRegistry endpoints;
+    private final VariantInstances instances;
+    private final ConcurrentHashMap<String, EndpointMeters> byEndpoint = new ConcurrentHashMap<>();
+    /** Held while meters are created or removed, so a removal never races a creation of the same series. */
+    private final Object lock = new Object();
+    private final VariantMeters unknown;
+
+    public EndpointMetrics(MeterRegistry meters, EndpointRegistry endpoints, VariantInstances instances) {
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.instances = Objects.requireNonNull(instances, "instances");
+        this.unknown = new VariantMeters(meters, UNKNOWN_ENDPOINT, NO_VARIANT);
+        refresh();
+    }
+
+    /**
+     * Records a finished call if it is an InvokeEndpoint call; called once per call, after its audit event is
+     * durable and before the response is committed.
+     *
+     * @param httpStatus the status the client gets
+     * @param endNanos   {@link System#nanoTime()} now
+     */
+    public void record(GatewayCall call, int httpStatus, long endNanos) {
+        ApiCall api = call.apiCall();
+        if (api == null || !INVOKE_ENDPOINT.equals(api.operation())) {
+            return;
+        }
+        record(api.endpointName(), call.invokedVariant(), httpStatus, call.errorCode(), call.modelNanos(),
+                endNanos - call.startNanos());
+    }
+
+    /**
+     * Records one InvokeEndpoint call.
+     *
+     * @param endpointName the endpoint named in the path (any text: unknown names are counted as {@code _unknown})
+     * @param variant      the variant that served the call, or null
+     * @param errorCode    the AWS error code of the answer, or null
+     * @param modelNanos   the time inside the model, negative when no model answered
+     * @param totalNanos   the time the gateway spent on the call
+     */
+    void record(String endpointName, String variant, int httpStatus, String errorCode, long modelNanos,
+                long totalNanos) {
+        VariantMeters m = metersOf(endpointName, variant);
+        m.invocations.increment();
+        if (httpStatus >= 500 || MODEL_ERROR.equals(errorCode)) {
+            m.errors5xx.increment();
+        } else if (httpStatus >= 400) {
+            m.errors4xx.increment();
+        }
+        if (m.served()) {
+            m.perInstance.increment(1.0 / Math.max(1, instances.count(m.endpoint, m.variant)));
+            if (modelNanos >= 0) {
+                m.modelLatency.record(modelNanos / 1_000.0);
+                m.overheadLatency.record(Math.max(0, totalNanos - modelNanos) / 1_000.0);
+            }
+        }
+    }
+
+    /**
+     * Brings the meters in line with the registry: every registered endpoint gets its loaded-model gauge and zeroed
+     * series for each of its variants and for {@code _none} (so an endpoint no one has called yet is visible, and
+     * {@code rate()} sees a series' first calls: a series that appears with a value above 0 loses them); the
+     * meters of endpoints the registry no longer knows and of variants a redeployed endpoint no longer has are
+     * removed. Run before each scrape.
+     */
+    public void refresh() {
+        synchronized (lock) {
+            for (String name : endpoints.names()) {
+                EndpointMeters e = endpointMeters(name);
+                Endpoint current = endpoints.find(name).orElse(null);
+                if (current != null) {
+                    variantMeters(e, NO_VARIANT);
+                    current.variants().forEach(v -> variantMeters(e, v.name()));
+                }
+            }
+            for (EndpointMeters e : List.copyOf(byEndpoint.values())) {
+                if (!known(e.name)) {
+                    byEndpoint.remove(e.name);
+                    meters.remove(e.loadedModels);
+                    e.variants.values().forEach(v -> v.removeFrom(meters));
+                    continue;
+                }
+                Endpoint current = endpoints.find(e.name).orElse(null);
+                if (current == null) {
+                    continue; // out of service: keep its variants, it comes back with them
+                }
+                for (VariantMeters v : List.copyOf(e.variants.values())) {
+                    if (v.served() && current.variant(v.variant).isEmpty()) {
+                        e.variants.remove(v.variant);
+                        v.removeFrom(meters);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The meters of a call: a cache hit takes no lock; only a miss (the first call of a series) creates meters. */
+    private VariantMeters metersOf(String endpointName, String variant) {
+        if (endpointName == null) {
+            return unknown;
+        }
+        Endpoint current = endpoints.find(endpointName).orElse(null);
+        if (current == null && endpoints.unavailability(endpointName).isEmpty()) {
+            return unknown;
+        }
+        // the variant comes from the runtime; still only a variant of the endpoint in force gets a series
+        String label = variant != null && current != null && current.variant(variant).isPresent()
+                ? variant : NO_VARIANT;
+        EndpointMeters e = byEndpoint.get(endpointName);
+        VariantMeters m = e == null ? null : e.variants.get(label);
+        if (m != null) {
+            return m;
+        }
+        synchronized (lock) {
+            // under the lock refresh() holds while it removes meters: nothing is created into a dropped entry
+            return variantMeters(endpointMeters(endpointName), label);
+        }
+    }
+
+    /** Creates missing meters; called with {@link #lock} held. */
+    private VariantMeters variantMeters(EndpointMeters e, String label) {
+        return e.variants.computeIfAbsent(label, v -> new VariantMeters(meters, e.name, v));
+    }
+
+    /** Creates a missing endpoint entry and its gauge; called with {@link #lock} held. */
+    private EndpointMeters endpointMeters(String name) {
+        return byEndpoint.computeIfAbsent(name, n -> new EndpointMeters(n, Gauge
+                .builder(LOADED_MODELS, this, metrics -> metrics.loadedModels(n))
+                .description("Models of the endpoint's production variants loaded now")
+                .tags(Tags.of("endpoint", n))
+                .strongReference(true)
+                .register(meters)));
+    }
+
+    private boolean known(String endpointName) {
+        return endpoints.find(endpointName).isPresent() || endpoints.unavailability(endpointName).isPresent();
+    }
+
+    private double loadedModels(String endpointName) {
+        return endpoints.find(endpointName).map(e -> e.variants().size()).orElse(0);
+    }
+
+    /** The loaded-model gauge of an endpoint and the meters of its variants. */
+    private record EndpointMeters(String name, Gauge loadedModels, ConcurrentHashMap<String, VariantMeters> variants) {
+        EndpointMeters(String name, Gauge loadedModels) {
+            this(name, loadedModels, new ConcurrentHashMap<>());
+        }
+    }
+
+    /**
+     * The meters of one endpoint and variant label. The per-instance counter and the latency histograms exist only
+     * for a real variant ({@code _none} calls reached no instance and ran no model).
+     */
+    private static final class VariantMeters {
+        final String endpoint;
+        final String variant;
+        final Counter invocations;
+        final Counter errors4xx;
+        final Counter errors5xx;
+        final Counter perInstance;
+        final DistributionSummary modelLatency;
+        final DistributionSummary overheadLatency;
+
+        VariantMeters(MeterRegistry registry, String endpoint, String variant) {
+            this.endpoint = endpoint;
+            this.variant = variant;
+            Tags tags = Tags.of("endpoint", endpoint, "variant", variant);
+            invocations = Counter.builder(INVOCATIONS).tags(tags)
+                    .description("InvokeEndpoint calls answered (SageMaker Invocations)").register(registry);
+            errors4xx = Counter.builder(ERRORS_4XX).tags(tags)
+                    .description("InvokeEndpoint calls answered with a 4xx status (SageMaker Invocation4XXErrors)")
+                    .register(registry);
+            errors5xx = Counter.builder(ERRORS_5XX).tags(tags)
+                    .description("InvokeEndpoint calls answered with a 5xx status or ModelError "
+                            + "(SageMaker Invocation5XXErrors)")
+                    .register(registry);
+            if (NO_VARIANT.equals(variant)) {
+                perInstance = null;
+                modelLatency = null;
+                overheadLatency = null;
+            } else {
+                perInstance = Counter.builder(PER_INSTANCE).tags(tags)
+                        .description("Served calls divided by the variant's instance count at the time "
+                                + "(SageMaker InvocationsPerInstance)")
+                        .register(registry);
+                modelLatency = latency(MODEL_LATENCY, "Time the model took, as seen from the gateway "
+                        + "(SageMaker ModelLatency)", tags, registry);
+                overheadLatency = latency(OVERHEAD_LATENCY, "Time the gateway spent on the call minus the "
+                        + "model's time (SageMaker OverheadLatency)", tags, registry);
+            }
+        }
+
+        boolean served() {
+            return perInstance != null;
+        }
+
+        void removeFrom(MeterRegistry registry) {
+            List<Meter> all = new ArrayList<>(List.of(invocations, errors4xx, errors5xx));
+            if (served()) {
+                all.addAll(List.of(perInstance, modelLatency, overheadLatency));
+            }
+            all.forEach(registry::remove);
+        }
+
+        private static DistributionSummary latency(String name, String description, Tags tags,
+                                                   MeterRegistry registry) {
+            return DistributionSummary.builder(name).baseUnit(MICROSECONDS).description(description).tags(tags)
+                    .serviceLevelObjectives(LATENCY_BUCKETS_MICROS)
+                    .register(registry);
+        }
+    }
+}
