@@ -287,10 +287,20 @@ public class CoreConfiguration {
 
     /** The SageMaker control plane ({@code SageMaker.*}); its state is {@code data/sagemaker/state.json}. */
     @Bean
-    SageMakerService sageMakerService(GatewayProperties properties, EmbeddedEndpointRuntime runtime, Clock clock)
-            throws IOException {
+    SageMakerService sageMakerService(GatewayProperties properties, HostingProperties hosting,
+                                      EmbeddedEndpointRuntime runtime, Clock clock) throws IOException {
         return SageMakerService.start(SageMakerState.open(properties.dataDir()), runtime, clock,
-                properties.region());
+                properties.region(), io.mlgate.sagemaker.SageMakerLimits.defaults(), hosting.guardrail());
+    }
+
+    /**
+     * The instance count of a served variant for InvocationsPerInstance: its workers now (1 for the built-in demo
+     * endpoint, which runs inline); answered from the registry's maps and a volatile field, never blocking.
+     */
+    @Bean
+    VariantInstances variantInstances(EndpointCatalog catalog) {
+        return (endpoint, variant) -> catalog.registry().find(endpoint).flatMap(e -> e.variant(variant))
+                .map(v -> v.workers() == null ? 1 : v.workers().size()).orElse(1);
     }
 
     @Bean(destroyMethod = "dispose")

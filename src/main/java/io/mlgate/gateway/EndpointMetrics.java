@@ -2,12 +2,14 @@ package io.mlgate.gateway;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.mlgate.runtime.Endpoint;
 import io.mlgate.runtime.EndpointRegistry;
+import io.mlgate.runtime.ProductionVariant;
 import io.mlgate.runtime.VariantInstances;
 
 import java.util.ArrayList;
@@ -53,6 +55,10 @@ public final class EndpointMetrics {
     static final String MODEL_LATENCY = "mlgate.sagemaker.model.latency";
     static final String OVERHEAD_LATENCY = "mlgate.sagemaker.overhead.latency";
     static final String LOADED_MODELS = "mlgate.sagemaker.loaded.models";
+    static final String CACHE_HITS = "mlgate.sagemaker.model.cache.hit";
+    static final String LOADING_WAIT = "mlgate.sagemaker.model.loading.wait.time";
+    static final String MODEL_LOADS = "mlgate.sagemaker.model.loads";
+    static final String MODEL_EVICTIONS = "mlgate.sagemaker.model.evictions";
     static final String MICROSECONDS = "microseconds";
 
     /**
@@ -96,6 +102,17 @@ public final class EndpointMetrics {
         }
         record(api.endpointName(), call.invokedVariant(), httpStatus, call.errorCode(), call.modelNanos(),
                 endNanos - call.startNanos());
+        Boolean hit = call.modelCacheHit();
+        if (hit != null) {
+            VariantMeters m = metersOf(api.endpointName(), call.invokedVariant());
+            if (m.served()) {
+                if (hit) {
+                    m.cacheHits.increment();
+                } else {
+                    m.loadingWait.record(call.modelLoadWaitNanos() / 1_000.0);
+                }
+            }
+        }
     }
 
     /**
@@ -146,6 +163,7 @@ public final class EndpointMetrics {
                 if (!known(e.name)) {
                     byEndpoint.remove(e.name);
                     meters.remove(e.loadedModels);
+                    e.cacheCounters.forEach(meters::remove);
                     e.variants.values().forEach(v -> v.removeFrom(meters));
                     continue;
                 }
@@ -195,24 +213,51 @@ public final class EndpointMetrics {
     private EndpointMeters endpointMeters(String name) {
         return byEndpoint.computeIfAbsent(name, n -> new EndpointMeters(n, Gauge
                 .builder(LOADED_MODELS, this, metrics -> metrics.loadedModels(n))
-                .description("Models of the endpoint's production variants loaded now")
+                .description("Models of the endpoint's production variants loaded now (multi-model: cached models)")
                 .tags(Tags.of("endpoint", n))
                 .strongReference(true)
-                .register(meters)));
+                .register(meters), List.of(
+                FunctionCounter.builder(MODEL_LOADS, this, metrics -> metrics.cacheCount(n, false))
+                        .description("Models a multi-model endpoint loaded, reloads included (SageMaker ModelLoadingTime count)")
+                        .tags(Tags.of("endpoint", n)).register(meters),
+                FunctionCounter.builder(MODEL_EVICTIONS, this, metrics -> metrics.cacheCount(n, true))
+                        .description("Models a multi-model endpoint evicted to stay in its memory budget (SageMaker ModelUnloadingTime count)")
+                        .tags(Tags.of("endpoint", n)).register(meters))));
     }
 
     private boolean known(String endpointName) {
         return endpoints.find(endpointName).isPresent() || endpoints.unavailability(endpointName).isPresent();
     }
 
+    /** Models loaded now: one per variant, or a multi-model variant's cached models. */
     private double loadedModels(String endpointName) {
-        return endpoints.find(endpointName).map(e -> e.variants().size()).orElse(0);
+        return endpoints.find(endpointName).map(e -> {
+            int n = 0;
+            for (ProductionVariant v : e.variants()) {
+                n += v.multiModel() != null ? v.multiModel().loadedCount() : 1;
+            }
+            return n;
+        }).orElse(0);
+    }
+
+    /** Loads (or evictions) of an endpoint's multi-model caches so far. */
+    private double cacheCount(String endpointName, boolean evictions) {
+        return endpoints.find(endpointName).map(e -> {
+            long n = 0;
+            for (ProductionVariant v : e.variants()) {
+                if (v.multiModel() != null) {
+                    n += evictions ? v.multiModel().evictions() : v.multiModel().loads();
+                }
+            }
+            return (double) n;
+        }).orElse(0.0);
     }
 
     /** The loaded-model gauge of an endpoint and the meters of its variants. */
-    private record EndpointMeters(String name, Gauge loadedModels, ConcurrentHashMap<String, VariantMeters> variants) {
-        EndpointMeters(String name, Gauge loadedModels) {
-            this(name, loadedModels, new ConcurrentHashMap<>());
+    private record EndpointMeters(String name, Gauge loadedModels, List<Meter> cacheCounters,
+                                  ConcurrentHashMap<String, VariantMeters> variants) {
+        EndpointMeters(String name, Gauge loadedModels, List<Meter> cacheCounters) {
+            this(name, loadedModels, cacheCounters, new ConcurrentHashMap<>());
         }
     }
 
@@ -229,6 +274,8 @@ public final class EndpointMetrics {
         final Counter perInstance;
         final DistributionSummary modelLatency;
         final DistributionSummary overheadLatency;
+        final Counter cacheHits;
+        final DistributionSummary loadingWait;
 
         VariantMeters(MeterRegistry registry, String endpoint, String variant) {
             this.endpoint = endpoint;
@@ -247,7 +294,14 @@ public final class EndpointMetrics {
                 perInstance = null;
                 modelLatency = null;
                 overheadLatency = null;
+                cacheHits = null;
+                loadingWait = null;
             } else {
+                cacheHits = Counter.builder(CACHE_HITS).tags(tags)
+                        .description("Multi-model calls whose target model was loaded already (SageMaker ModelCacheHit)")
+                        .register(registry);
+                loadingWait = latency(LOADING_WAIT, "Time a multi-model call waited for its target model to load "
+                        + "(SageMaker ModelLoadingWaitTime)", tags, registry);
                 perInstance = Counter.builder(PER_INSTANCE).tags(tags)
                         .description("Served calls divided by the variant's instance count at the time "
                                 + "(SageMaker InvocationsPerInstance)")
@@ -266,7 +320,7 @@ public final class EndpointMetrics {
         void removeFrom(MeterRegistry registry) {
             List<Meter> all = new ArrayList<>(List.of(invocations, errors4xx, errors5xx));
             if (served()) {
-                all.addAll(List.of(perInstance, modelLatency, overheadLatency));
+                all.addAll(List.of(perInstance, modelLatency, overheadLatency, cacheHits, loadingWait));
             }
             all.forEach(registry::remove);
         }

@@ -35,6 +35,8 @@ public final class GatewayCall {
     private volatile String errorMessage;
     private volatile String invokedVariant;
     private volatile long modelNanos = -1;
+    private volatile Boolean modelCacheHit;
+    private volatile long modelLoadWaitNanos;
 
     private GatewayCall(String requestId, ApiCall apiCall, HttpHeaders requestHeaders) {
         this.requestId = requestId;
@@ -137,4 +139,8 @@ public final class GatewayCall {
     public String invokedVariant() { return invokedVariant; }
     public long modelNanos() { return modelNanos; }
     public void served(String variant, long modelNanos) { this.invokedVariant = variant; this.modelNanos = modelNanos; }
+    /** Multi-model calls: whether the target model was loaded already (null for other calls), and the load wait. */
+    public Boolean modelCacheHit() { return modelCacheHit; }
+    public long modelLoadWaitNanos() { return modelLoadWaitNanos; }
+    public void servedFromCache(boolean hit, long loadWaitNanos) { this.modelCacheHit = hit; this.modelLoadWaitNanos = loadWaitNanos; }
 }

@@ -15,10 +15,13 @@ import java.time.Duration;
  *                             ThrottlingException (default 64)
  * @param multiModelCacheSize  memory budget of each multi-model variant's model cache (default 512MB)
  * @param maxInstancesPerVariant the most instances (workers) a variant may have (default 16)
+ * @param approvedPackagesOnly only models made from Approved model packages may be deployed (default false)
+ * @param separateApprover     a package's registrant may not approve it (default true)
  */
 @ConfigurationProperties("mlgate.hosting")
 public record HostingProperties(Duration updateGrace, Integer queuePerInstance, DataSize multiModelCacheSize,
-                                Integer maxInstancesPerVariant) {
+                                Integer maxInstancesPerVariant, Boolean approvedPackagesOnly,
+                                Boolean separateApprover) {
 
     public HostingProperties {
         EmbeddedEndpointRuntime.Settings d = EmbeddedEndpointRuntime.Settings.defaults();
@@ -27,6 +30,13 @@ public record HostingProperties(Duration updateGrace, Integer queuePerInstance, 
         multiModelCacheSize = multiModelCacheSize == null ? DataSize.ofBytes(d.multiModelBudgetBytes())
                 : multiModelCacheSize;
         maxInstancesPerVariant = maxInstancesPerVariant == null ? d.maxInstances() : maxInstancesPerVariant;
+        io.mlgate.sagemaker.RegistryGuardrail g = io.mlgate.sagemaker.RegistryGuardrail.defaults();
+        approvedPackagesOnly = approvedPackagesOnly == null ? g.approvedPackagesOnly() : approvedPackagesOnly;
+        separateApprover = separateApprover == null ? g.separateApprover() : separateApprover;
+    }
+
+    io.mlgate.sagemaker.RegistryGuardrail guardrail() {
+        return new io.mlgate.sagemaker.RegistryGuardrail(approvedPackagesOnly, separateApprover);
     }
 
     EmbeddedEndpointRuntime.Settings settings() {

@@ -101,6 +101,9 @@ public final class InvokeEndpointHandler {
     private static Mono<Void> respond(ServerWebExchange exchange, GatewayCall call, InvocationResult result,
                                       String customAttributes) {
         call.served(result.invokedVariant(), result.modelLatencyNanos());
+        if (result.cacheHit() != null) {
+            call.servedFromCache(result.cacheHit(), result.modelLoadWaitNanos());
+        }
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.OK);
         HttpHeaders headers = response.getHeaders();

@@ -41,7 +41,7 @@ class EndpointMetricsTest {
     @BeforeAll
     static void loadModel() throws Exception {
         iris = DemoEndpoints.iris(DemoEndpoints.classpathArtifacts(), ACCOUNT);
-        model = iris.variants().get(0).model();
+        model = (OnnxModel) iris.variants().get(0).model();
     }
 
     @AfterAll

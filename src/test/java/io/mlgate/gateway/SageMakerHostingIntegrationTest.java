@@ -62,6 +62,18 @@ class SageMakerHostingIntegrationTest extends RunningGateway {
     @Autowired
     KmsService kms;
 
+    @Autowired
+    ManagementServer management;
+
+    PrometheusText scrape() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management.port()
+                        + ManagementServer.PROMETHEUS_PATH)).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return PrometheusText.parse(r.body());
+    }
+
     private static final AtomicBoolean UPLOADED = new AtomicBoolean();
 
     @BeforeAll
@@ -261,6 +273,15 @@ class SageMakerHostingIntegrationTest extends RunningGateway {
                 assertThat(r.body().asUtf8String()).contains("setosa");
                 assertThat(r.customAttributes()).isEqualTo("trace=" + target);
             }
+            PrometheusText metrics = scrape();
+            assertThat(metrics.value("mlgate_sagemaker_model_cache_hit_total", "endpoint", "tenants", "variant",
+                    "AllTraffic").orElseThrow()).isEqualTo(1.0);
+            assertThat(metrics.value("mlgate_sagemaker_model_loading_wait_time_microseconds_count", "endpoint",
+                    "tenants", "variant", "AllTraffic").orElseThrow()).isEqualTo(2.0);
+            assertThat(metrics.value("mlgate_sagemaker_model_loads_total", "endpoint", "tenants").orElseThrow())
+                    .isEqualTo(2.0);
+            assertThat(metrics.value("mlgate_sagemaker_loaded_models", "endpoint", "tenants").orElseThrow())
+                    .isEqualTo(2.0);
             assertThatThrownBy(() -> rt.invokeEndpoint(b -> b.endpointName("tenants").targetModel("zz")
                     .contentType("text/csv").body(SdkBytes.fromString(BODY, StandardCharsets.UTF_8))))
                     .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
