@@ -37,6 +37,7 @@ public final class VariantWorkers implements AutoCloseable {
     private final int queuePerWorker;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile int size;
     private volatile boolean closed;
@@ -62,6 +63,11 @@ public final class VariantWorkers implements AutoCloseable {
     /** The number of workers serving (after pending removals). */
     public int size() {
         return size;
+    }
+
+    /** Calls the workers have run so far (answered or failed); autoscaling's invocation count. */
+    public long completed() {
+        return completed.get();
     }
 
     /** Calls waiting for a worker now. */
@@ -146,6 +152,8 @@ public final class VariantWorkers implements AutoCloseable {
                     task.result().complete(task.job().run(own));
                 } catch (Throwable e) {
                     task.result().completeExceptionally(e);
+                } finally {
+                    completed.incrementAndGet();
                 }
             }
         } finally {
