@@ -42,9 +42,22 @@ public final class InvokeLoadGenerator {
     private final String contentType;
     private final SigV4Signer signer;
     private final SslContext ssl;
+    private final List<String> targetModels;
+    private final java.util.concurrent.atomic.AtomicLong nextTarget = new AtomicLong();
 
     public InvokeLoadGenerator(URI baseUrl, String endpointName, byte[] body, String contentType,
                                String accessKeyId, char[] secret, String region, File caPem) throws Exception {
+        this(baseUrl, endpointName, body, contentType, accessKeyId, secret, region, caPem, List.of());
+    }
+
+    /**
+     * @param targetModels for a multi-model endpoint, the TargetModel of each call, taken round-robin (a list longer
+     *                     than the endpoint's cache holds makes every call a miss); empty for other endpoints
+     */
+    public InvokeLoadGenerator(URI baseUrl, String endpointName, byte[] body, String contentType,
+                               String accessKeyId, char[] secret, String region, File caPem,
+                               List<String> targetModels) throws Exception {
+        this.targetModels = List.copyOf(targetModels);
         this.baseUrl = baseUrl;
         this.endpointName = endpointName;
         this.body = body;
@@ -107,8 +120,13 @@ public final class InvokeLoadGenerator {
     }
 
     private Mono<Void> once(HttpClient client, URI uri, String host, LatencyLog log, AtomicLong errors) {
-        Map<String, String> signed = signer.sign("POST", uri,
-                Map.of("host", List.of(host), "content-type", List.of(contentType)), body);
+        String target = targetModels.isEmpty() ? null
+                : targetModels.get((int) (nextTarget.getAndIncrement() % targetModels.size()));
+        Map<String, List<String>> headers = target == null
+                ? Map.of("host", List.of(host), "content-type", List.of(contentType))
+                : Map.of("host", List.of(host), "content-type", List.of(contentType),
+                        "x-amzn-sagemaker-target-model", List.of(target));
+        Map<String, String> signed = signer.sign("POST", uri, headers, body);
         long begin = System.nanoTime();
         return client
                 .post()
@@ -117,6 +135,9 @@ public final class InvokeLoadGenerator {
                     request.header(HttpHeaderNames.HOST, host);
                     request.header(HttpHeaderNames.CONTENT_TYPE, contentType);
                     request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                    if (target != null) {
+                        request.header("X-Amzn-SageMaker-Target-Model", target);
+                    }
                     signed.forEach(request::header);
                     return outbound.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
                 })

@@ -154,13 +154,18 @@ final class BenchCommand implements Runnable {
         @Option(names = "--ca", description = "CA certificate to trust (default: keys/dev-ca.pem)")
         Path ca;
 
+        @Option(names = "--target-models", split = ",", paramLabel = "T",
+                description = "multi-model endpoints: TargetModel of each call, round-robin (more models than the "
+                        + "cache holds: every call a miss)")
+        List<String> targetModels = List.of();
+
         @Override
         public Integer call() throws Exception {
             String[] keys = target.keys();
             Path caFile = caFile(ca);
             byte[] payload = target.payload();
             InvokeLoadGenerator generator = new InvokeLoadGenerator(target.url, target.endpoint, payload, "text/csv",
-                    keys[0], keys[1].toCharArray(), target.region, caFile.toFile());
+                    keys[0], keys[1].toCharArray(), target.region, caFile.toFile(), targetModels);
 
             ModelTimer.Result model = ModelTimer.measureDemoIris(payload, Duration.ofSeconds(5));
             System.out.printf("model alone (in-process, 1 thread, same input): p50 %d us, p99 %d us%n%n",

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 /** {@code mlgate demo}: commands that (re)build the demo's assets. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Build the demo's assets.",
-        subcommands = {DemoCommand.TrainIris.class})
+        subcommands = {DemoCommand.TrainIris.class, DemoCommand.FeatureStep.class})
 final class DemoCommand implements Runnable {
 
     @Override
@@ -38,6 +38,43 @@ final class DemoCommand implements Runnable {
             System.out.printf("trained %s: labels %s, held-out accuracy %.4f%nwrote %s and %s%n",
                     trained.descriptor().name(), trained.labels(), trained.heldOutAccuracy(),
                     target.resolve(IrisTrainer.ARTIFACT_FILE), target.resolve(IrisTrainer.DESCRIPTOR_FILE));
+            return 0;
+        }
+    }
+
+    /**
+     * {@code mlgate demo feature-step --name N --scale a,b,.. --shift c,d,.. --out DIR}: writes the ONNX graph
+     * {@code y = x * scale + shift} and its descriptor ({@code outputKind: features}), an inner step for inference
+     * pipelines, ready for {@code mlgate model upload}.
+     */
+    @Command(name = "feature-step", mixinStandardHelpOptions = true,
+            description = "Write an ONNX feature transform (x * scale + shift) for an inference pipeline step.")
+    static final class FeatureStep implements Callable<Integer> {
+
+        @Option(names = "--name", required = true)
+        String name;
+
+        @Option(names = "--scale", required = true, split = ",", description = "one factor per feature")
+        float[] scale;
+
+        @Option(names = "--shift", required = true, split = ",", description = "one offset per feature")
+        float[] shift;
+
+        @Option(names = "--out", required = true, description = "output folder")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (scale.length != shift.length) {
+                System.err.println("error: --scale and --shift need one value per feature each");
+                return 2;
+            }
+            java.nio.file.Files.createDirectories(out);
+            Path onnx = out.resolve(name + ".onnx");
+            Path json = out.resolve(name + ".model.json");
+            java.nio.file.Files.write(onnx, io.mlgate.runtime.FeatureTransforms.affine(name, scale, shift));
+            java.nio.file.Files.write(json, io.mlgate.runtime.FeatureTransforms.descriptor(name, scale.length).toJson());
+            System.out.println("wrote " + onnx + " and " + json);
             return 0;
         }
     }

@@ -62,11 +62,12 @@ public final class EndpointMetrics {
     static final String MICROSECONDS = "microseconds";
 
     /**
-     * Histogram bucket bounds in microseconds, 1-2.5-5 steps from 10 µs (a small ONNX model) to 60 s (SageMaker's
+     * Histogram bucket bounds in microseconds, 1-2.5-5 steps (finer between 100 µs and 1 ms, where the gateway's
+     * overhead target of 300 µs lies) from 10 µs (a small ONNX model) to 60 s (SageMaker's
      * invocation timeout); p50/p99 come from these with {@code histogram_quantile}.
      */
     static final double[] LATENCY_BUCKETS_MICROS = {
-            10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+            10, 25, 50, 100, 150, 200, 250, 300, 400, 500, 750, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
             1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000, 60_000_000};
 
     private static final String INVOKE_ENDPOINT = "InvokeEndpoint";

@@ -126,8 +126,10 @@ class MultiModelTest {
     @Test
     void aColdLoadDoesNotHoldUpLoadedModelsAndABacklogIsNotReady() throws Exception {
         CountDownLatch slowGate = new CountDownLatch(1);
+        CountDownLatch slowStarted = new CountDownLatch(1);
         MultiModelCache cache = new MultiModelCache("e/v", 1 << 30, target -> {
             if (target.startsWith("slow")) {
+                slowStarted.countDown();
                 slowGate.await();
             }
             return new MultiModelCache.Loaded(iris(), 1000);
@@ -135,6 +137,7 @@ class MultiModelTest {
         try {
             assertThat(cache.acquire("fast").get(10, TimeUnit.SECONDS).cacheHit()).isFalse();
             CompletableFuture<MultiModelCache.Lease> slow = cache.acquire("slow");      // the loader thread
+            assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<MultiModelCache.Lease> queued = cache.acquire("slow-2"); // the one queued load
             // a loaded model is served at once while the loader is busy
             MultiModelCache.Lease hit = cache.acquire("fast").get(1, TimeUnit.SECONDS);

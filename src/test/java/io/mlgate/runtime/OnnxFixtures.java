@@ -20,14 +20,7 @@ final class OnnxFixtures {
 
     /** {@code y = x * scale + shift}, elementwise over {@code width} features. */
     static byte[] affine(String name, float[] scale, float[] shift) {
-        ONNXContext context = new ONNXContext();
-        context.setName(name);
-        ONNXPlaceholder input = context.floatInput(scale.length);
-        ONNXPlaceholder output = context.floatOutput(scale.length);
-        ONNXNode y = input.apply(ONNXOperators.MUL, context.array(name + "_scale", scale))
-                .apply(ONNXOperators.ADD, context.array(name + "_shift", shift));
-        y.assignTo(output);
-        return model(context);
+        return FeatureTransforms.affine(name, scale, shift);
     }
 
     /**
@@ -45,21 +38,11 @@ final class OnnxFixtures {
     }
 
     private static byte[] model(ONNXContext context) {
-        return OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(8)
-                .setProducerName("mlgate tests")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(ONNXOperators.ADD.getOpVersion()))
-                .setGraph(context.buildGraph())
-                .build().toByteArray();
+        return FeatureTransforms.model(context, "mlgate test fixture");
     }
 
     /** The descriptor of a feature-transform step whose input and output columns are {@code columns}. */
     static ModelDescriptor featuresDescriptor(String name, int width) {
-        List<String> columns = new ArrayList<>();
-        for (int i = 0; i < width; i++) {
-            columns.add("c" + i);
-        }
-        return new ModelDescriptor(name, name + ".onnx", "input", "output", columns, columns, OutputKind.FEATURES,
-                null, null, null, null);
+        return FeatureTransforms.descriptor(name, width);
     }
 }
