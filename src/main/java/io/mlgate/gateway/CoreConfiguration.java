@@ -288,9 +288,11 @@ public class CoreConfiguration {
     /** The SageMaker control plane ({@code SageMaker.*}); its state is {@code data/sagemaker/state.json}. */
     @Bean
     SageMakerService sageMakerService(GatewayProperties properties, HostingProperties hosting,
-                                      EmbeddedEndpointRuntime runtime, Clock clock) throws IOException {
+                                      EmbeddedEndpointRuntime runtime, Clock clock, PolicyEvaluator evaluator)
+            throws IOException {
         return SageMakerService.start(SageMakerState.open(properties.dataDir()), runtime, clock,
-                properties.region(), io.mlgate.sagemaker.SageMakerLimits.defaults(), hosting.guardrail());
+                properties.region(), io.mlgate.sagemaker.SageMakerLimits.defaults(), hosting.guardrail(),
+                new IamRolePassing(evaluator));
     }
 
     /**

@@ -107,6 +107,7 @@ public final class SageMakerService implements JsonService {
     private final Clock clock;
     private final String region;
     private final SageMakerLimits limits;
+    private final RolePassing rolePassing;
     private final ModelRegistry registry;
     /** The deployment each endpoint is waiting for (by ARN); a completion for another token is stale. */
     private final Map<String, Object> deployments = new ConcurrentHashMap<>();
@@ -114,7 +115,8 @@ public final class SageMakerService implements JsonService {
     private final Object runtimeLock = new Object();
 
     private SageMakerService(SageMakerState state, EndpointRuntime runtime, Clock clock, String region,
-                             SageMakerLimits limits, RegistryGuardrail guardrail) {
+                             SageMakerLimits limits, RegistryGuardrail guardrail, RolePassing rolePassing) {
+        this.rolePassing = Objects.requireNonNull(rolePassing, "rolePassing");
         this.state = Objects.requireNonNull(state, "state");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -135,7 +137,18 @@ public final class SageMakerService implements JsonService {
      */
     public static SageMakerService start(SageMakerState state, EndpointRuntime runtime, Clock clock, String region,
                                          SageMakerLimits limits, RegistryGuardrail guardrail) {
-        SageMakerService service = new SageMakerService(state, runtime, clock, region, limits, guardrail);
+        return start(state, runtime, clock, region, limits, guardrail, RolePassing.UNCHECKED);
+    }
+
+    /**
+     * The service as the gateway runs it: CreateModel's ExecutionRoleArn must pass {@code rolePassing}
+     * ({@code iam:PassRole}).
+     */
+    public static SageMakerService start(SageMakerState state, EndpointRuntime runtime, Clock clock, String region,
+                                         SageMakerLimits limits, RegistryGuardrail guardrail,
+                                         RolePassing rolePassing) {
+        SageMakerService service = new SageMakerService(state, runtime, clock, region, limits, guardrail,
+                rolePassing);
         service.resume();
         return service;
     }
@@ -305,7 +318,7 @@ public final class SageMakerService implements JsonService {
             return registry.invoke(operation, body, account, RegistryIdentity.of(caller, context));
         }
         return switch (operation) {
-            case "CreateModel" -> createModel(body, account);
+            case "CreateModel" -> createModel(body, account, caller, context);
             case "DescribeModel" -> describeModel(body, account);
             case "ListModels" -> listModels(body, account);
             case "DeleteModel" -> deleteModel(body, account);
@@ -493,8 +506,13 @@ public final class SageMakerService implements JsonService {
                 req.isolation(), now(), req.tags());
     }
 
-    private JsonNode createModel(JsonNode body, String account) throws JsonServiceException {
+    private JsonNode createModel(JsonNode body, String account, PrincipalContext caller, RequestContext context)
+            throws JsonServiceException {
         ModelRequest req = parseCreateModel(body, account);
+        if (req.role() != null && !rolePassing.mayPass(caller, context, req.role())) {
+            throw new JsonServiceException("AccessDeniedException", 403, "User: " + caller.arn()
+                    + " is not authorized to perform: iam:PassRole on resource: " + req.role());
+        }
         state.write(ch -> {
             if (ch.models.containsKey(req.arn())) {
                 throw SageMakerErrors.alreadyExists(Kind.MODEL, req.arn());

@@ -160,6 +160,28 @@ class SageMakerServiceTest {
     }
 
     @Test
+    void createModelNeedsPassRoleOnItsExecutionRole() throws Exception {
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        service = SageMakerService.start(SageMakerState.open(dataDir.resolve("passrole")), runtime, clock, REGION,
+                SageMakerLimits.defaults(), RegistryGuardrail.defaults(), (caller, context, role) -> {
+                    asked.add(caller.arn() + " " + role);
+                    return !role.endsWith("/admin");
+                });
+        model("allowed");
+        assertThat(asked).containsExactly(CALLER.arn() + " " + ROLE);
+        JsonServiceException e = error("CreateModel", """
+                {"ModelName": "borrowed", "ExecutionRoleArn": "arn:aws:iam::%s:role/admin",
+                 "PrimaryContainer": {"ModelDataUrl": "s3://mlgate-models/iris"}}
+                """.formatted(ACCOUNT));
+        assertThat(e.code()).isEqualTo("AccessDeniedException");
+        assertThat(e.status()).isEqualTo(403);
+        assertThat(e.getMessage()).contains("is not authorized to perform: iam:PassRole on resource: arn:aws:iam::"
+                + ACCOUNT + ":role/admin");
+        assertThat(error("DescribeModel", "{\"ModelName\": \"borrowed\"}").code())
+                .isEqualTo("ValidationException");
+    }
+
+    @Test
     void createModelRefusesBadInput() {
         assertValidation("CreateModel", "{\"PrimaryContainer\": {\"ModelDataUrl\": \"mlgate://m\"}}",
                 "Value null at 'modelName' failed to satisfy constraint: Member must not be null");
