@@ -300,6 +300,45 @@ class SageMakerHostingIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void aThreeStepPipelineServesAndAFailingStepIsAModelErrorNamingIt() throws Exception {
+        PrincipalContext root = PrincipalContext.builder("arn:aws:iam::123456789012:root", "123456789012",
+                PrincipalType.ACCOUNT).userId("123456789012").build();
+        ModelArtifacts artifacts = new ModelArtifacts(new KmsDataKeys(kms, root, RequestContext.builder().build()));
+        uploads.upload("step-plus3", io.mlgate.runtime.OnnxFixtures.affine("plus3", new float[]{1, 1, 1, 1},
+                new float[]{3, 3, 3, 3}), io.mlgate.runtime.OnnxFixtures.featuresDescriptor("plus3", 4), artifacts,
+                EndpointCatalog.MODEL_KEY_ALIAS);
+        uploads.upload("step-half", io.mlgate.runtime.OnnxFixtures.affine("half", new float[]{.5f, .5f, .5f, .5f},
+                new float[4]), io.mlgate.runtime.OnnxFixtures.featuresDescriptor("half", 4), artifacts,
+                EndpointCatalog.MODEL_KEY_ALIAS);
+        uploads.upload("step-dup", io.mlgate.runtime.OnnxFixtures.rowDoubler("dup", 4),
+                io.mlgate.runtime.OnnxFixtures.featuresDescriptor("dup", 4), artifacts,
+                EndpointCatalog.MODEL_KEY_ALIAS);
+        try (SageMakerClient sm = control("demo-admin"); SageMakerRuntimeClient rt = runtime("demo-admin")) {
+            for (String[] p : new String[][]{{"pipe-ok", "step-half"}, {"pipe-broken", "step-dup"}}) {
+                sm.createModel(r -> r.modelName(p[0]).executionRoleArn(ROLE).containers(
+                        c -> c.containerHostname("add").modelDataUrl(UploadedModels.urlOf("step-plus3")),
+                        c -> c.containerHostname("middle").modelDataUrl(UploadedModels.urlOf(p[1])),
+                        c -> c.containerHostname("classify").modelDataUrl(UploadedModels.urlOf("iris"))));
+                sm.createEndpointConfig(r -> r.endpointConfigName(p[0] + "-config")
+                        .productionVariants(variant("AllTraffic", p[0], 1)));
+                sm.createEndpoint(r -> r.endpointName(p[0]).endpointConfigName(p[0] + "-config"));
+                assertThat(awaitSettled(sm, p[0]).endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
+            }
+            // (x + 3) * 0.5 = the setosa row when x = 2 * row - 3
+            InvokeEndpointResponse ok = rt.invokeEndpoint(b -> b.endpointName("pipe-ok").contentType("text/csv")
+                    .body(SdkBytes.fromString("7.2,4.0,-0.2,-2.6", StandardCharsets.UTF_8)));
+            assertThat(ok.body().asUtf8String()).contains("\"predicted_label\":\"setosa\"");
+            assertThatThrownBy(() -> rt.invokeEndpoint(b -> b.endpointName("pipe-broken").contentType("text/csv")
+                    .body(SdkBytes.fromString(BODY, StandardCharsets.UTF_8))))
+                    .isInstanceOfSatisfying(
+                            software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException.class, e -> {
+                                assertThat(e.statusCode()).isEqualTo(424);
+                                assertThat(e.getMessage()).contains("step 2 of 3 (container middle, model dup)");
+                            });
+        }
+    }
+
+    @Test
     void deploymentsThatCannotBeServedFailWithAReason() throws Exception {
         try (SageMakerClient sm = control("demo-admin")) {
             createModel(sm, "elsewhere", "s3://some-bucket/model.tar.gz");

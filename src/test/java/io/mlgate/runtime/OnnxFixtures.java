@@ -14,12 +14,12 @@ import java.util.Map;
  * Real ONNX graphs for pipeline tests, built with Tribuo's ONNX writer: feature transforms that run in ONNX
  * Runtime like any model, and their descriptors.
  */
-final class OnnxFixtures {
+public final class OnnxFixtures {
     private OnnxFixtures() {
     }
 
     /** {@code y = x * scale + shift}, elementwise over {@code width} features. */
-    static byte[] affine(String name, float[] scale, float[] shift) {
+    public static byte[] affine(String name, float[] scale, float[] shift) {
         return FeatureTransforms.affine(name, scale, shift);
     }
 
@@ -27,7 +27,7 @@ final class OnnxFixtures {
      * Declares {@code [batch, width]} out but returns every row twice ({@code Concat(x, x)} on the batch axis): a
      * step whose output shape is wrong only when it runs.
      */
-    static byte[] rowDoubler(String name, int width) {
+    public static byte[] rowDoubler(String name, int width) {
         ONNXContext context = new ONNXContext();
         context.setName(name);
         ONNXPlaceholder input = context.floatInput(width);
@@ -42,7 +42,7 @@ final class OnnxFixtures {
     }
 
     /** The descriptor of a feature-transform step whose input and output columns are {@code columns}. */
-    static ModelDescriptor featuresDescriptor(String name, int width) {
+    public static ModelDescriptor featuresDescriptor(String name, int width) {
         return FeatureTransforms.descriptor(name, width);
     }
 }
