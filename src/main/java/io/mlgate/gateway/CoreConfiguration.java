@@ -277,12 +277,17 @@ public class CoreConfiguration {
                 java.util.Set.copyOf(catalog.artifactEndpoints().names()), EmbeddedEndpointRuntime.DEFAULT_GRACE);
     }
 
-    /** The SageMaker control plane ({@code SageMaker.*}); its state is {@code data/sagemaker/state.json}. */
+    /** The SageMaker control plane's models, configurations and endpoints ({@code data/sagemaker/state.json}). */
     @Bean
-    SageMakerService sageMakerService(GatewayProperties properties, EmbeddedEndpointRuntime runtime, Clock clock)
-            throws IOException {
-        return SageMakerService.start(SageMakerState.open(properties.dataDir()), runtime, clock,
-                properties.region());
+    SageMakerState sageMakerState(GatewayProperties properties) throws IOException {
+        return SageMakerState.open(properties.dataDir());
+    }
+
+    /** The SageMaker control plane ({@code SageMaker.*}). */
+    @Bean
+    SageMakerService sageMakerService(SageMakerState state, GatewayProperties properties,
+                                      EmbeddedEndpointRuntime runtime, Clock clock) {
+        return SageMakerService.start(state, runtime, clock, properties.region());
     }
 
     @Bean(destroyMethod = "dispose")

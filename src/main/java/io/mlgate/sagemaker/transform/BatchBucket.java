@@ -179,7 +179,8 @@ public final class BatchBucket {
 
     /**
      * The output key of an input, as SageMaker names it: the input's key relative to the input prefix's folder, under
-     * the output path, with {@code .out} appended ({@code in/} + {@code in/a/x.csv} + {@code out} → {@code out/a/x.csv.out}).
+     * the output path, with {@code .out} appended (prefix {@code in/}, input {@code in/a/x.csv}, output path
+     * {@code out}: {@code out/a/x.csv.out}).
      */
     static String outputKey(String inputPrefix, String inputKey, String outputPrefix) {
         String base = inputPrefix.substring(0, inputPrefix.lastIndexOf('/') + 1);

@@ -23,23 +23,21 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 /**
  * Runs transform jobs: reads each input file of a job line by line, sends the records to the job's model in
  * mini-batches (one record per call with SingleRecord; with MultiRecord as many as fit in MaxPayloadInMB, at most
  * {@value #MAX_RECORDS_PER_CALL}), up to MaxConcurrentTransforms mini-batches at once, and writes one output record
  * per input record, in input order, to {@code KEY.out}.
  *
- * <p><b>Failed records</b> are never dropped: the output gets a marker in the record's place
+ * <p><b>Failed records</b> are never dropped ({@link FailedRecords}): the output gets a marker in the record's place
  * ({@code {"error":{"code":"ValidationError","line":17}}}), and the errors file next to the output
  * ({@code KEY.out.errors}, JSON Lines) gets the line number, the error code and a message that quotes no record
  * content. The job completes with a FailureReason summing them up, or fails once more records failed than the job's
  * {@value TransformJobSpec#MAX_FAILED_RECORDS} environment value allows.
  *
- * <p><b>Checkpoints.</b> Records are processed in batches (up to {@code Settings.waveRecords} SingleRecord calls or
- * MaxConcurrentTransforms MultiRecord calls). After each batch, the output and errors files are forced to disk and
+ * <p><b>Checkpoints.</b> Records are processed in batches of at least {@code Settings.waveRecords} records and
+ * MaxConcurrentTransforms mini-batches (fewer at the end of a file, or when more would exceed
+ * MaxConcurrentTransforms × MaxPayloadInMB bytes). After each batch, the output and errors files are forced to disk and
  * then the job's {@link TransformProgress} (input line and byte offset, output and errors byte offsets) is persisted
  * in {@link TransformJobState}. A job found InProgress at start (the gateway stopped or crashed) resumes from its
  * checkpoint after truncating its output and errors files to the checkpointed offsets, so no output record is ever
@@ -55,8 +53,6 @@ public final class TransformEngine implements AutoCloseable {
     public static final int MAX_RECORDS_PER_CALL = 1000;
 
     private static final System.Logger LOG = System.getLogger(TransformEngine.class.getName());
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int MAX_MESSAGE = 512;
     private static final int MAX_REASON = 1024;
 
     /**
@@ -64,7 +60,7 @@ public final class TransformEngine implements AutoCloseable {
      *
      * @param workerThreads threads running mini-batches, shared by all jobs
      * @param jobSlots      jobs running at once
-     * @param waveRecords   SingleRecord calls per checkpoint
+     * @param waveRecords   records per checkpoint (at least)
      */
     public record Settings(int workerThreads, int jobSlots, int waveRecords) {
         public Settings {
@@ -73,7 +69,7 @@ public final class TransformEngine implements AutoCloseable {
             }
         }
 
-        /** One worker per core, two jobs at once, a checkpoint every 256 SingleRecord calls. */
+        /** One worker per core, two jobs at once, a checkpoint every 256 records or more. */
         public static Settings defaults() {
             return new Settings(Math.max(1, Runtime.getRuntime().availableProcessors()), 2, 256);
         }
@@ -341,8 +337,9 @@ public final class TransformEngine implements AutoCloseable {
                         endOffset = rec.endOffset();
                         if (o.failed()) {
                             failed++;
-                            outBytes.writeBytes(marker(o.errorCode(), rec.line()));
-                            errorBytes.writeBytes(errorLine(rec.line(), o.errorCode(), o.errorMessage()));
+                            outBytes.writeBytes(FailedRecords.marker(o.errorCode(), rec.line()));
+                            errorBytes.writeBytes(FailedRecords.errorLine(rec.line(), o.errorCode(),
+                                    o.errorMessage()));
                         } else {
                             outBytes.writeBytes(o.output());
                         }
@@ -474,17 +471,21 @@ public final class TransformEngine implements AutoCloseable {
         }
     }
 
-    /** The mini-batches of the next checkpoint: empty at the end of the file. */
+    /**
+     * The mini-batches of the next checkpoint: at least MaxConcurrentTransforms of them holding at least
+     * {@code Settings.waveRecords} records, unless that would hold more than MaxConcurrentTransforms × MaxPayloadInMB
+     * bytes in memory; empty at the end of the file.
+     */
     private List<List<Rec>> readWave(Cursor cursor, TransformJobSpec spec) throws IOException {
         boolean multi = spec.multiRecord();
         int concurrency = spec.maxConcurrentTransforms();
         long payload = spec.maxPayloadBytes();
-        int maxBatches = multi ? concurrency : Math.max(concurrency, settings.waveRecords());
         long waveLimit = concurrency * payload;
         List<List<Rec>> batches = new ArrayList<>();
         List<Rec> current = new ArrayList<>();
         long currentBytes = 0;
         long waveBytes = 0;
+        long waveRecords = 0;
         while (true) {
             Rec r = cursor.next(payload);
             if (r == null) {
@@ -497,13 +498,15 @@ public final class TransformEngine implements AutoCloseable {
                 current = new ArrayList<>();
                 currentBytes = 0;
             }
-            if (current.isEmpty() && (batches.size() == maxBatches || (waveBytes > 0 && waveBytes + size > waveLimit))) {
+            boolean full = batches.size() >= concurrency && waveRecords >= settings.waveRecords();
+            if (current.isEmpty() && (full || (waveBytes > 0 && waveBytes + size > waveLimit))) {
                 cursor.pending = r;
                 break;
             }
             current.add(r);
             currentBytes += size;
             waveBytes += size;
+            waveRecords++;
         }
         if (!current.isEmpty()) {
             batches.add(current);
@@ -573,51 +576,6 @@ public final class TransformEngine implements AutoCloseable {
             }
         }
         return outcomes;
-    }
-
-    /** The output record in place of a failed one. */
-    static byte[] marker(String code, long line) {
-        ObjectNode n = JSON.createObjectNode();
-        n.putObject("error").put("code", code).put("line", line);
-        return JSON.writeValueAsBytes(n);
-    }
-
-    /** One line of an errors file: {@code {"line":N,"code":"...","message":"..."}}. */
-    static byte[] errorLine(long line, String code, String message) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("line", line);
-        n.put("code", code);
-        n.put("message", safeMessage(message));
-        byte[] json = JSON.writeValueAsBytes(n);
-        byte[] withEnd = new byte[json.length + 1];
-        System.arraycopy(json, 0, withEnd, 0, json.length);
-        withEnd[json.length] = '\n';
-        return withEnd;
-    }
-
-    /**
-     * An error message as the errors file may hold it: quoted runs (where the runtime quotes a value of the record)
-     * replaced by {@code ***}, control characters dropped, at most {@value #MAX_MESSAGE} characters.
-     */
-    static String safeMessage(String message) {
-        if (message == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(Math.min(message.length(), MAX_MESSAGE));
-        boolean quoted = false;
-        for (int i = 0; i < message.length() && out.length() < MAX_MESSAGE; i++) {
-            char c = message.charAt(i);
-            if (c == '"') {
-                out.append(quoted ? "***\"" : "\"");
-                quoted = !quoted;
-            } else if (!quoted && c >= 0x20 && c != 0x7F) {
-                out.append(c);
-            }
-        }
-        if (quoted) {
-            out.append("***\"");
-        }
-        return out.toString();
     }
 
     // ------------------------------------------------------------------ status changes

@@ -10,7 +10,8 @@ import java.util.Objects;
  * DescribeTransformJob echoes the request; the effective values the engine uses are the methods without a
  * {@code given} prefix.
  *
- * @param inputUri        {@code TransformInput.DataSource.S3DataSource.S3Uri}: a key prefix in {@code s3://mlgate-batch/}
+ * @param inputUri        {@code TransformInput.DataSource.S3DataSource.S3Uri}: a key prefix in
+ *                        {@code s3://mlgate-batch/}
  * @param contentType     {@code TransformInput.ContentType}: text/csv, application/jsonlines or application/json
  * @param outputPath      {@code TransformOutput.S3OutputPath}
  * @param environment     {@code Environment}; may hold secrets: never logged, hidden in audit records

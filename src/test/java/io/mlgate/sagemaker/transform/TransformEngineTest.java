@@ -234,7 +234,8 @@ class TransformEngineTest {
         assertThat(out.get(15)).isEqualTo("{\"error\":{\"code\":\"ValidationError\",\"line\":16}}");
         assertThat(out.get(16)).startsWith("{\"echo\":\"r15,");
         assertThat(read("payload-out/data.csv.out.errors")).isEqualTo("{\"line\":16,\"code\":\"ValidationError\","
-                + "\"message\":\"The record is " + (5 + 2 * 1024 * 1024) + " bytes, more than MaxPayloadInMB (1 MB).\"}\n");
+                + "\"message\":\"The record is " + (5 + 2 * 1024 * 1024)
+                + " bytes, more than MaxPayloadInMB (1 MB).\"}\n");
     }
 
     @Test
@@ -479,7 +480,8 @@ class TransformEngineTest {
     @Test
     void theStateFileSurvivesARestartAndACorruptOneIsRefused() throws Exception {
         writeInput("persist/data.csv", lines(10, 0));
-        String arn = create("persist", "persist/", "persist-out/", "\"Tags\": [{\"Key\": \"team\", \"Value\": \"ml\"}],");
+        String arn = create("persist", "persist/", "persist-out/",
+                "\"Tags\": [{\"Key\": \"team\", \"Value\": \"ml\"}],");
         TransformJob done = awaitEnd(arn);
         TransformJob reread = TransformJobState.open(dataDir).job(arn).orElseThrow();
         assertThat(reread).isEqualTo(done);
@@ -493,12 +495,12 @@ class TransformEngineTest {
 
     @Test
     void errorMessagesLoseQuotedValuesAndControlCharacters() {
-        assertThat(TransformEngine.safeMessage("value \"secret-ssn\" in row 1 is not a number"))
+        assertThat(FailedRecords.safeMessage("value \"secret-ssn\" in row 1 is not a number"))
                 .isEqualTo("value \"***\" in row 1 is not a number");
-        assertThat(TransformEngine.safeMessage("unterminated \"abc")).isEqualTo("unterminated \"***\"");
-        assertThat(TransformEngine.safeMessage("line\nbreak\u0000")).isEqualTo("linebreak");
-        assertThat(TransformEngine.safeMessage("x".repeat(2000))).hasSize(512);
-        assertThat(new String(TransformEngine.errorLine(3, "ModelError", "boom \"v\""), StandardCharsets.UTF_8))
+        assertThat(FailedRecords.safeMessage("unterminated \"abc")).isEqualTo("unterminated \"***\"");
+        assertThat(FailedRecords.safeMessage("line\nbreak\u0000")).isEqualTo("linebreak");
+        assertThat(FailedRecords.safeMessage("x".repeat(2000))).hasSize(512);
+        assertThat(new String(FailedRecords.errorLine(3, "ModelError", "boom \"v\""), StandardCharsets.UTF_8))
                 .isEqualTo("{\"line\":3,\"code\":\"ModelError\",\"message\":\"boom \\\"***\\\"\"}\n");
     }
 
