@@ -269,4 +269,41 @@ class TransformJobIntegrationTest extends RunningGateway {
             assertThat(Files.readString(batch("auth-out/iris.csv.out"))).contains("virginica");
         }
     }
+
+    private JsonNode aws(String args) throws Exception {
+        String[] k = DemoCredentialsFile.read(home.resolve("keys/demo-credentials")).get("demo-admin");
+        GatewayIntegrationTest.CliRun run = GatewayIntegrationTest.runCli("AWS_ACCESS_KEY_ID=" + k[0]
+                + " AWS_SECRET_ACCESS_KEY=" + k[1] + " AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE="
+                + home.resolve("keys/dev-ca.pem") + " /usr/bin/aws --endpoint-url https://localhost:" + port
+                + " --output json " + args);
+        assertThat(run.exit()).as(run.output()).isZero();
+        return JSON.readTree(run.output().isBlank() ? "{}" : run.output());
+    }
+
+    @Test
+    void theAwsCliCreatesDescribesAndListsTransformJobs() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/aws")),
+                "AWS CLI v2 (/usr/bin/aws) not installed");
+        write("cli/iris.csv", ROWS);
+        try (SageMakerClient sm = control("demo-admin")) {
+            ensureModel(sm, "transform-iris", ROLE);
+        }
+        String arn = aws("sagemaker create-transform-job --transform-job-name cli-job --model-name transform-iris "
+                + "--batch-strategy MultiRecord --max-payload-in-mb 1 --transform-input '{\"DataSource\":{"
+                + "\"S3DataSource\":{\"S3DataType\":\"S3Prefix\",\"S3Uri\":\"s3://mlgate-batch/cli/\"}},"
+                + "\"ContentType\":\"text/csv\",\"SplitType\":\"Line\"}' --transform-output "
+                + "S3OutputPath=s3://mlgate-batch/cli-out/,AssembleWith=Line --transform-resources "
+                + "InstanceType=ml.m5.large,InstanceCount=1").path("TransformJobArn").asString();
+        assertThat(arn).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:transform-job/cli-job");
+        String status = "";
+        for (int i = 0; i < 600 && !status.equals("Completed") && !status.equals("Failed"); i++) {
+            status = aws("sagemaker describe-transform-job --transform-job-name cli-job")
+                    .path("TransformJobStatus").asString();
+            Thread.sleep(50);
+        }
+        assertThat(status).isEqualTo("Completed");
+        assertThat(Files.readAllLines(batch("cli-out/iris.csv.out"))).hasSize(3);
+        assertThat(aws("sagemaker list-transform-jobs --name-contains cli-job").path("TransformJobSummaries")
+                .get(0).path("TransformJobName").asString()).isEqualTo("cli-job");
+    }
 }
