@@ -47,7 +47,8 @@ for strategy in SingleRecord MultiRecord; do
   times=$(aws --profile demo-admin --endpoint-url "$url" --output json sagemaker describe-transform-job \
     --transform-job-name "$name" --query '[TransformStartTime, TransformEndTime]')
   start=$(echo "$times" | sed -n 2p | tr -d ' ",'); end=$(echo "$times" | sed -n 3p | tr -d ' ",')
-  seconds=$(awk -v s="$(date -d "$start" +%s.%N)" -v e="$(date -d "$end" +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+  epoch() { case "$1" in *T*) date -d "$1" +%s.%N ;; *) echo "$1" ;; esac; }   # iso8601 or epoch seconds
+  seconds=$(awk -v s="$(epoch "$start")" -v e="$(epoch "$end")" 'BEGIN { printf "%.2f", e - s }')
   echo "| transform job | $strategy | $concurrency | $seconds | $(awk -v s="$seconds" 'BEGIN { printf "%.0f", 10000 / s }') |"
 done
 for strategy in SingleRecord MultiRecord; do
