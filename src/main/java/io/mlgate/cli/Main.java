@@ -3,11 +3,15 @@ package io.mlgate.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code mlgate} command line: {@code serve}, {@code demo}, {@code bench}, {@code policy}, {@code iam}. */
+/**
+ * The {@code mlgate} command line: {@code serve}, {@code demo}, {@code bench}, {@code policy}, {@code iam},
+ * {@code kms}, {@code model}, {@code audit}, {@code batch-transform}.
+ */
 @Command(name = "mlgate", mixinStandardHelpOptions = true, version = "mlgate 0.1.0",
         description = "Security and governance gateway for ML endpoints.",
         subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, PolicyCommand.class,
-                IamCommand.class, KmsCommand.class, ModelCommand.class, AuditCommand.class})
+                IamCommand.class, KmsCommand.class, ModelCommand.class, AuditCommand.class,
+                BatchTransformCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

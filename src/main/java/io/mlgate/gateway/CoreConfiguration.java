@@ -285,14 +285,18 @@ public class CoreConfiguration {
                 java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings());
     }
 
-    /** The SageMaker control plane ({@code SageMaker.*}); its state is {@code data/sagemaker/state.json}. */
+    /** The SageMaker control plane's models, configurations and endpoints ({@code data/sagemaker/state.json}). */
     @Bean
-    SageMakerService sageMakerService(GatewayProperties properties, HostingProperties hosting,
-                                      EmbeddedEndpointRuntime runtime, Clock clock, PolicyEvaluator evaluator)
-            throws IOException {
-        return SageMakerService.start(SageMakerState.open(properties.dataDir()), runtime, clock,
-                properties.region(), io.mlgate.sagemaker.SageMakerLimits.defaults(), hosting.guardrail(),
-                new IamRolePassing(evaluator));
+    SageMakerState sageMakerState(GatewayProperties properties) throws IOException {
+        return SageMakerState.open(properties.dataDir());
+    }
+
+    /** The SageMaker control plane ({@code SageMaker.*}). */
+    @Bean
+    SageMakerService sageMakerService(SageMakerState state, GatewayProperties properties, HostingProperties hosting,
+                                      EmbeddedEndpointRuntime runtime, Clock clock, PolicyEvaluator evaluator) {
+        return SageMakerService.start(state, runtime, clock, properties.region(),
+                io.mlgate.sagemaker.SageMakerLimits.defaults(), hosting.guardrail(), new IamRolePassing(evaluator));
     }
 
     /**

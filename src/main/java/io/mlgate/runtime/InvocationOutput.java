@@ -58,22 +58,38 @@ public final class InvocationOutput {
             g.writeName("predictions");
             g.writeStartArray();
             for (ClassificationResult r : results) {
-                g.writeStartObject();
-                g.writeStringProperty("predicted_label", r.predictedLabel());
-                g.writeName("probabilities");
-                g.writeStartObject();
-                List<String> labels = r.labels();
-                for (int i = 0; i < labels.size(); i++) {
-                    g.writeName(labels.get(i));
-                    g.writeNumber(r.probability(i));
-                }
-                g.writeEndObject();
-                g.writeEndObject();
+                writePrediction(g, r);
             }
             g.writeEndArray();
             g.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    /**
+     * One prediction alone, as it appears inside {@code predictions} (a batch transform output record):
+     * {@code {"predicted_label":"setosa","probabilities":{...}}}.
+     */
+    public static byte[] predictionJson(ClassificationResult result) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            writePrediction(g, result);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writePrediction(JsonGenerator g, ClassificationResult r) {
+        g.writeStartObject();
+        g.writeStringProperty("predicted_label", r.predictedLabel());
+        g.writeName("probabilities");
+        g.writeStartObject();
+        List<String> labels = r.labels();
+        for (int i = 0; i < labels.size(); i++) {
+            g.writeName(labels.get(i));
+            g.writeNumber(r.probability(i));
+        }
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static double qualityOf(MediaType type) {
