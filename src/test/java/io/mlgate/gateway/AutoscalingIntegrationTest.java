@@ -294,4 +294,27 @@ class AutoscalingIntegrationTest extends RunningGateway {
                     });
         }
     }
+    GatewayIntegrationTest.CliRun cli(String args) throws Exception {
+        String[] k = GatewayIntegrationTest.profiles().get("demo-admin");
+        return GatewayIntegrationTest.runCli("AWS_ACCESS_KEY_ID=" + k[0] + " AWS_SECRET_ACCESS_KEY=" + k[1]
+                + " AWS_DEFAULT_REGION=us-east-1 AWS_CA_BUNDLE=" + home.resolve("keys/dev-ca.pem")
+                + " /usr/bin/aws --endpoint-url https://localhost:" + port + " --output json " + args);
+    }
+
+    @Test
+    void theAwsCliSpeaksToIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of(
+                "/usr/bin/aws")), "AWS CLI v2 (/usr/bin/aws) not installed");
+        GatewayIntegrationTest.CliRun list = cli("application-autoscaling describe-scalable-targets "
+                + "--service-namespace sagemaker");
+        assertThat(list.exit()).as(list.output()).isZero();
+        assertThat(list.output()).contains("\"ScalableTargets\"");
+        // the built-in demo endpoint is not a SageMaker control-plane endpoint: nothing to scale
+        GatewayIntegrationTest.CliRun register = cli("application-autoscaling register-scalable-target "
+                + "--service-namespace sagemaker --resource-id endpoint/iris/variant/AllTraffic "
+                + "--scalable-dimension sagemaker:variant:DesiredInstanceCount --min-capacity 1 --max-capacity 2");
+        assertThat(register.exit()).isNotZero();
+        assertThat(register.output()).contains("ValidationException")
+                .contains("The SageMaker endpoint iris does not exist");
+    }
 }
