@@ -149,10 +149,19 @@ class AutoscalingIntegrationTest extends RunningGateway {
             DescribeEndpointResponse d = SageMakerHostingIntegrationTest.awaitSettled(sm, ENDPOINT);
             assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.IN_SERVICE);
 
-            String targetArn = aas.registerScalableTarget(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER)
+            var registered = aas.registerScalableTarget(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER)
                     .resourceId(RESOURCE_ID).scalableDimension(ScalableDimension.SAGEMAKER_VARIANT_DESIRED_INSTANCE_COUNT)
-                    .minCapacity(1).maxCapacity(4)).scalableTargetARN();
+                    .minCapacity(1).maxCapacity(4));
+            String targetArn = registered.scalableTargetARN();
             assertThat(targetArn).startsWith("arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/");
+            var event = auditEvent(registered.responseMetadata().requestId());
+            assertThat(CloudTrailRecordSchema.violations(event)).isEmpty();
+            assertThat(event.path("eventName").asString()).isEqualTo("RegisterScalableTarget");
+            assertThat(event.path("readOnly").asBoolean()).isFalse();
+            assertThat(event.path("resources").get(0).path("ARN").asString()).isEqualTo(targetArn);
+            assertThat(event.path("resources").get(0).path("type").asString())
+                    .isEqualTo("AWS::ApplicationAutoScaling::ScalableTarget");
+            assertThat(event.path("requestParameters").path("resourceId").asString()).isEqualTo(RESOURCE_ID);
             ScalableTarget target = aas.describeScalableTargets(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER))
                     .scalableTargets().stream().filter(t -> t.resourceId().equals(RESOURCE_ID)).findFirst()
                     .orElseThrow();
@@ -253,6 +262,7 @@ class AutoscalingIntegrationTest extends RunningGateway {
             String requestId = aas.describeScalableTargets(r -> r.serviceNamespace(ServiceNamespace.SAGEMAKER))
                     .responseMetadata().requestId();
             var event = auditEvent(requestId);
+            assertThat(CloudTrailRecordSchema.violations(event)).isEmpty();
             assertThat(event.path("eventSource").asString()).isEqualTo("application-autoscaling.amazonaws.com");
             assertThat(event.path("eventName").asString()).isEqualTo("DescribeScalableTargets");
             assertThat(event.path("readOnly").asBoolean()).isTrue();
@@ -309,12 +319,11 @@ class AutoscalingIntegrationTest extends RunningGateway {
                 + "--service-namespace sagemaker");
         assertThat(list.exit()).as(list.output()).isZero();
         assertThat(list.output()).contains("\"ScalableTargets\"");
-        // the built-in demo endpoint is not a SageMaker control-plane endpoint: nothing to scale
         GatewayIntegrationTest.CliRun register = cli("application-autoscaling register-scalable-target "
-                + "--service-namespace sagemaker --resource-id endpoint/iris/variant/AllTraffic "
+                + "--service-namespace sagemaker --resource-id endpoint/cli-no-such-endpoint/variant/AllTraffic "
                 + "--scalable-dimension sagemaker:variant:DesiredInstanceCount --min-capacity 1 --max-capacity 2");
         assertThat(register.exit()).isNotZero();
         assertThat(register.output()).contains("ValidationException")
-                .contains("The SageMaker endpoint iris does not exist");
+                .contains("The SageMaker endpoint cli-no-such-endpoint does not exist");
     }
 }
