@@ -362,6 +362,19 @@ class AutoscalingServiceTest {
     }
 
     @Test
+    void thePolicyValidatorKnowsTheActions() {
+        String policy = """
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
+                  "Action": ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:Describe*",
+                             "application-autoscaling:%s"]}]}""";
+        assertThat(io.mlgate.iam.validate.PolicyValidator.validate(policy.formatted("PutScalingPolicy"), "p",
+                io.mlgate.iam.policy.PolicyKind.IDENTITY)).isEmpty();
+        assertThat(io.mlgate.iam.validate.PolicyValidator.validate(policy.formatted("PutScalingPolicies"), "p",
+                io.mlgate.iam.policy.PolicyKind.IDENTITY))
+                .extracting(io.mlgate.iam.validate.Finding::code).containsExactly("UNKNOWN_ACTION");
+    }
+
+    @Test
     void unknownOperationsAndMalformedBodiesAreRefused() {
         assertThat(f.error("PutScheduledAction", "{}").code()).isEqualTo("UnknownOperationException");
         assertError("DescribeScalableTargets", "{\"ServiceNamespace\": 7}", "SerializationException",
