@@ -72,6 +72,9 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                     Caller caller = ((CallerAuthentication) auth).getPrincipal();
                     io.mlgate.iam.eval.RequestContext.Builder keys = contexts.of(context.getExchange(), caller);
                     sageMakerTags.addTo(call, keys);
+                    if (call.jsonService() != null && call.jsonBody() != null) {
+                        call.jsonService().conditionKeys(api.operation(), call.jsonBody()).forEach(keys::put);
+                    }
                     AuthorizationRequest request = request(caller, api, keys.build());
                     Decision decision = evaluator.evaluate(request);
                     call.decision(decision);

@@ -1136,6 +1136,42 @@ public final class SageMakerService implements JsonService {
         return out;
     }
 
+    // ------------------------------------------------------------------ autoscaling (io.mlgate.autoscaling)
+
+    /**
+     * The endpoint of that name in the account, as Application Auto Scaling sees it; empty when there is none (or
+     * the name is not a valid endpoint name).
+     */
+    public java.util.Optional<EndpointCapacity> capacity(String accountId, String endpointName) {
+        if (endpointName == null || !NAME.matcher(endpointName).matches()) {
+            return java.util.Optional.empty();
+        }
+        SageMakerEndpoint e = state.snapshot().endpoints().get(arnOf(Kind.ENDPOINT, endpointName, accountId));
+        if (e == null) {
+            return java.util.Optional.empty();
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (DeploymentPlan.Variant v : e.current().variants()) {
+            counts.put(v.variantName(), v.instanceCount());
+        }
+        return java.util.Optional.of(new EndpointCapacity(e.name(), e.arn(),
+                e.status() == EndpointStatus.IN_SERVICE && !deployments.containsKey(e.arn()), counts));
+    }
+
+    /**
+     * Sets one variant's DesiredInstanceCount exactly as UpdateEndpointWeightsAndCapacities does (same checks, same
+     * errors: the endpoint must be InService and not updating, the count within the instance limit), persisted and
+     * applied to the runtime; DescribeEndpoint shows it at once. Used by Application Auto Scaling.
+     */
+    public void setDesiredInstanceCount(String accountId, String endpointName, String variantName, int count)
+            throws JsonServiceException {
+        ObjectNode body = JsonBodies.object();
+        body.put("EndpointName", endpointName);
+        body.putArray("DesiredWeightsAndCapacities").addObject().put("VariantName", variantName)
+                .put("DesiredInstanceCount", count);
+        updateWeights(body, accountId);
+    }
+
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> s = new LinkedHashSet<>(a);
         s.addAll(b);

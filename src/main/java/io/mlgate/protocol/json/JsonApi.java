@@ -12,6 +12,10 @@ public record JsonApi(String signingName, String targetPrefix, String eventSourc
     /** The SageMaker control plane ({@code SageMaker.<Operation>}). */
     public static final JsonApi SAGEMAKER = new JsonApi("sagemaker", "SageMaker.", "sagemaker.amazonaws.com");
 
+    /** Application Auto Scaling ({@code AnyScaleFrontendService.<Operation>}). */
+    public static final JsonApi APPLICATION_AUTOSCALING = new JsonApi("application-autoscaling",
+            "AnyScaleFrontendService.", "application-autoscaling.amazonaws.com");
+
     /** AWS CloudTrail. */
     public static final JsonApi CLOUDTRAIL = new JsonApi("cloudtrail",
             "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.", "cloudtrail.amazonaws.com");

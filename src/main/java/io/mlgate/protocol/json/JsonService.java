@@ -4,6 +4,8 @@ import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.RequestContext;
 import tools.jackson.databind.JsonNode;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +34,15 @@ public interface JsonService {
      */
     JsonTarget target(String operation, JsonNode body, String accountId, PrincipalContext caller)
             throws JsonServiceException;
+
+    /**
+     * The service-specific condition keys of a call (e.g. {@code application-autoscaling:service-namespace}), added
+     * to the request context the gateway evaluates the {@link #target} with; called after {@code target} accepted
+     * the body. None by default.
+     */
+    default Map<String, List<String>> conditionKeys(String operation, JsonNode body) {
+        return Map.of();
+    }
 
     /**
      * True for operations whose whole IAM decision the service makes itself in {@code invoke} (KMS: the key policy,
