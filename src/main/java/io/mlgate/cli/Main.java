@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mlgate", mixinStandardHelpOptions = true, version = "mlgate 0.1.0",
         description = "Security and governance gateway for ML endpoints.",
         subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, PolicyCommand.class,
-                IamCommand.class, KmsCommand.class, ModelCommand.class, AuditCommand.class})
+                IamCommand.class, KmsCommand.class, ModelCommand.class, AuditCommand.class, AbCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
