@@ -124,15 +124,15 @@ class AbTestingIntegrationTest extends RunningGateway {
                 sm.createModel(r -> r.modelName(m[0]).executionRoleArn(ROLE)
                         .primaryContainer(c -> c.image("mlgate/onnx").modelDataUrl("s3://mlgate-models/" + m[1])));
             }
-            sm.createEndpointConfig(r -> r.endpointConfigName("iris-ab-config")
+            sm.createEndpointConfig(r -> r.endpointConfigName("iris-ab-sdk-config")
                     .productionVariants(
                             v -> v.variantName("A").modelName("ab-iris-a").initialInstanceCount(1)
                                     .instanceType("ml.m5.large").initialVariantWeight(1f),
                             v -> v.variantName("B").modelName("ab-iris-b").initialInstanceCount(1)
                                     .instanceType("ml.m5.large").initialVariantWeight(1f))
                     .dataCaptureConfig(captureConfig("s3://mlgate-capture/abtest")));
-            sm.createEndpoint(r -> r.endpointName("iris-ab").endpointConfigName("iris-ab-config"));
-            DescribeEndpointResponse d = awaitSettled(sm, "iris-ab");
+            sm.createEndpoint(r -> r.endpointName("iris-ab-sdk").endpointConfigName("iris-ab-sdk-config"));
+            DescribeEndpointResponse d = awaitSettled(sm, "iris-ab-sdk");
             assertThat(d.endpointStatus()).as(d.failureReason()).isEqualTo(EndpointStatus.IN_SERVICE);
             assertThat(d.dataCaptureConfig().captureStatusAsString()).isEqualTo("Started");
 
@@ -148,7 +148,7 @@ class AbTestingIntegrationTest extends RunningGateway {
                         String[] row = iris.get(i);
                         labels.append(id).append(',').append(row[1]).append('\n');
                         calls.add(pool.submit(() -> {
-                            InvokeEndpointResponse r = rt.invokeEndpoint(b -> b.endpointName("iris-ab")
+                            InvokeEndpointResponse r = rt.invokeEndpoint(b -> b.endpointName("iris-ab-sdk")
                                     .inferenceId(id).contentType("text/csv")
                                     .body(SdkBytes.fromString(row[0], StandardCharsets.UTF_8)));
                             served.merge(r.invokedProductionVariant(), 1, Integer::sum);
@@ -164,19 +164,20 @@ class AbTestingIntegrationTest extends RunningGateway {
             }
             assertThat(served.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
             // one call of three rows: its predictions are batch#1..batch#3
-            rt.invokeEndpoint(b -> b.endpointName("iris-ab").inferenceId("batch").contentType("text/csv")
+            rt.invokeEndpoint(b -> b.endpointName("iris-ab-sdk").inferenceId("batch").contentType("text/csv")
                     .body(SdkBytes.fromString(iris.get(0)[0] + "\n" + iris.get(50)[0] + "\n" + iris.get(100)[0],
                             StandardCharsets.UTF_8)));
             labels.append("batch#1,setosa\nbatch#2,versicolor\nbatch#3,virginica\n");
             // two calls without an inference id (joined by eventId, which no label names) and two labels never sent
             for (int i = 0; i < 2; i++) {
-                rt.invokeEndpoint(b -> b.endpointName("iris-ab").contentType("text/csv")
+                rt.invokeEndpoint(b -> b.endpointName("iris-ab-sdk").contentType("text/csv")
                         .body(SdkBytes.fromString(iris.get(0)[0], StandardCharsets.UTF_8)));
             }
             labels.append("never-sent-1,setosa\nnever-sent-2,virginica\n");
             // an inference id SageMaker would refuse fails the call before it runs
-            assertThatThrownBy(() -> rt.invokeEndpoint(b -> b.endpointName("iris-ab").inferenceId("x".repeat(65))
-                    .contentType("text/csv").body(SdkBytes.fromString(iris.get(0)[0], StandardCharsets.UTF_8))))
+            assertThatThrownBy(() -> rt.invokeEndpoint(b -> b.endpointName("iris-ab-sdk")
+                    .inferenceId("x".repeat(65)).contentType("text/csv")
+                    .body(SdkBytes.fromString(iris.get(0)[0], StandardCharsets.UTF_8))))
                     .isInstanceOfSatisfying(SageMakerRuntimeException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(400);
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
@@ -191,11 +192,11 @@ class AbTestingIntegrationTest extends RunningGateway {
 
             // the files are SageMaker's layout and format
             List<Path> files;
-            try (Stream<Path> s = Files.walk(captureDir.resolve("iris-ab"))) {
+            try (Stream<Path> s = Files.walk(captureDir.resolve("iris-ab-sdk"))) {
                 files = s.filter(Files::isRegularFile).toList();
             }
             assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(captureDir.relativize(f).toString())
-                    .matches("iris-ab/[AB]/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{2}-\\d{2}-\\d{3}-[0-9a-f-]{36}\\.jsonl"));
+                    .matches("iris-ab-sdk/[AB]/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{2}-\\d{2}-\\d{3}-[0-9a-f-]{36}\\.jsonl"));
             ObjectMapper json = new ObjectMapper();
             JsonNode first = json.readTree(Files.readAllLines(files.get(0)).get(0));
             assertThat(first.path("captureData").path("endpointInput").path("encoding").asString()).isEqualTo("CSV");
@@ -207,7 +208,7 @@ class AbTestingIntegrationTest extends RunningGateway {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                    .execute("ab", "report", "--endpoint", "iris-ab", "--labels", labelsFile.toString(),
+                    .execute("ab", "report", "--endpoint", "iris-ab-sdk", "--labels", labelsFile.toString(),
                             "--capture-dir", captureDir.toString(), "--format", "json");
             assertThat(exit).as(err.toString()).isZero();
             JsonNode report = json.readTree(out.toString());
@@ -231,11 +232,11 @@ class AbTestingIntegrationTest extends RunningGateway {
 
             StringWriter table = new StringWriter();
             new CommandLine(new Main()).setOut(new PrintWriter(table)).execute("ab", "report", "--endpoint",
-                    "iris-ab", "--labels", labelsFile.toString(), "--capture-dir", captureDir.toString());
+                    "iris-ab-sdk", "--labels", labelsFile.toString(), "--capture-dir", captureDir.toString());
             assertThat(table.toString()).contains("highest accuracy: A; highest ROC AUC: A");
 
-            sm.deleteEndpoint(r -> r.endpointName("iris-ab"));
-            assertThat(capture.policy("iris-ab")).as("a deleted endpoint captures nothing").isEmpty();
+            sm.deleteEndpoint(r -> r.endpointName("iris-ab-sdk"));
+            assertThat(capture.policy("iris-ab-sdk")).as("a deleted endpoint captures nothing").isEmpty();
         }
     }
 
@@ -262,6 +263,54 @@ class AbTestingIntegrationTest extends RunningGateway {
             assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.FAILED);
             assertThat(d.failureReason()).contains("DataCaptureConfig").contains("s3://my-bucket/capture")
                     .contains("s3://mlgate-capture/");
+        }
+    }
+
+    /**
+     * The README's A/B commands, run as written with the AWS CLI {@code /usr/bin/aws} (on the first 4 rows instead
+     * of 150, against this gateway's port and keys; without {@code --cli-binary-format} for a v1 CLI), then its
+     * report command in-process.
+     */
+    @Test
+    void theReadmeCommandsWork() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/aws")),
+                "the AWS CLI (/usr/bin/aws) is not installed");
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```sh\nexport AWS_SHARED_CREDENTIALS_FILE");
+        assertThat(start).as("the README's A/B block").isNotNegative();
+        String block = readme.substring(start + "```sh\n".length(), readme.indexOf("```", start + 5));
+        List<String> lines = new ArrayList<>(block.lines().toList());
+        String report = lines.remove(lines.size() - 1);
+        assertThat(report).isEqualTo("./mlgate ab report --endpoint iris-ab --labels docs/ab-testing/iris-labels.csv"
+                + " --capture-dir data/capture/demo");
+        String script = String.join("\n", lines)
+                .replace("keys/", home.resolve("keys") + "/")
+                .replace("127.0.0.1:8443", "127.0.0.1:" + port)
+                .replace("src/main/resources/demo/data/iris.csv",
+                        Path.of("src/main/resources/demo/data/iris.csv").toAbsolutePath().toString())
+                .replace("nl -w1 -s' ' |", "nl -w1 -s' ' | head -4 |")
+                .replace("aws $EP", "/usr/bin/aws $EP");
+        String version = GatewayIntegrationTest.runCli("/usr/bin/aws --version").output();
+        if (!version.startsWith("aws-cli/2")) {
+            script = script.replace("--cli-binary-format raw-in-base64-out ", "");
+        }
+        assertThat(script).contains("head -4").contains(home.resolve("keys").toString());
+        GatewayIntegrationTest.CliRun run = GatewayIntegrationTest.runCli("set -euo pipefail\n" + script);
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).containsPattern("\\s+\\d+ [AB]");
+        assertThat(capture.writer().flush(Duration.ofSeconds(30))).isTrue();
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("ab", "report", "--endpoint", "iris-ab", "--labels", "docs/ab-testing/iris-labels.csv",
+                        "--capture-dir", home.resolve("data/capture/demo").toString());
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("A/B report for endpoint iris-ab")
+                .contains("labels: 150, without a captured prediction: 146").contains("capture: ")
+                .contains("4 records");
+        try (SageMakerClient sm = control()) {
+            sm.deleteEndpoint(r -> r.endpointName("iris-ab"));
         }
     }
 }
