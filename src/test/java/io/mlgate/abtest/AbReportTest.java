@@ -35,7 +35,8 @@ class AbReportTest {
             String label = predictedAndP[i];
             double p = Double.parseDouble(predictedAndP[i + 1]);
             double rest = (1 - p) / 2;
-            s.append(i == 0 ? "" : ",").append("{\"predicted_label\":\"").append(label).append("\",\"probabilities\":{");
+            s.append(i == 0 ? "" : ",").append("{\"predicted_label\":\"").append(label)
+                    .append("\",\"probabilities\":{");
             String[] classes = {"setosa", "versicolor", "virginica"};
             for (int c = 0; c < 3; c++) {
                 s.append(c == 0 ? "" : ",").append('"').append(classes[c]).append("\":")
@@ -113,7 +114,8 @@ class AbReportTest {
         assertThat(GroundTruth.read(csv)).containsExactly(Map.entry("r1", "setosa"), Map.entry("batch#1", "set,osa"),
                 Map.entry("q\"uote", "x"));
         Path jsonl = dir.resolve("labels.jsonl");
-        Files.writeString(jsonl, "{\"inferenceId\":\"r1\",\"label\":\"setosa\"}\n\n{\"inferenceId\":\"r2\",\"label\":2}\n");
+        Files.writeString(jsonl, "{\"inferenceId\":\"r1\",\"label\":\"setosa\"}\n\n"
+                + "{\"inferenceId\":\"r2\",\"label\":2}\n");
         assertThat(GroundTruth.read(jsonl)).containsExactly(Map.entry("r1", "setosa"), Map.entry("r2", "2"));
     }
 

@@ -88,7 +88,8 @@ class AbTestingIntegrationTest extends RunningGateway {
             List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
             for (String line : lines.subList(1, lines.size())) {
                 int last = line.lastIndexOf(',');
-                rows.add(new String[]{line.substring(0, last), CLASSES.get(Integer.parseInt(line.substring(last + 1)))});
+                String label = CLASSES.get(Integer.parseInt(line.substring(last + 1)));
+                rows.add(new String[]{line.substring(0, last), label});
             }
         }
         return rows;
@@ -196,7 +197,8 @@ class AbTestingIntegrationTest extends RunningGateway {
                 files = s.filter(Files::isRegularFile).toList();
             }
             assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(captureDir.relativize(f).toString())
-                    .matches("iris-ab-sdk/[AB]/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{2}-\\d{2}-\\d{3}-[0-9a-f-]{36}\\.jsonl"));
+                    .matches("iris-ab-sdk/[AB]/\\d{4}/\\d{2}/\\d{2}/\\d{2}/"
+                            + "\\d{2}-\\d{2}-\\d{3}-[0-9a-f-]{36}\\.jsonl"));
             ObjectMapper json = new ObjectMapper();
             JsonNode first = json.readTree(Files.readAllLines(files.get(0)).get(0));
             assertThat(first.path("captureData").path("endpointInput").path("encoding").asString()).isEqualTo("CSV");

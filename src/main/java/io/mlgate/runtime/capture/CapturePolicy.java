@@ -37,9 +37,9 @@ public record CapturePolicy(Path folder, int samplingPercentage, boolean input, 
      * The policy of a configuration, or {@code null} when it captures nothing ({@code EnableCapture} false).
      *
      * @param root the capture root ({@code <dataDir>/capture})
-     * @throws IllegalArgumentException with the reason, when mlgate cannot honour an enabled configuration: a destination
-     *                                  outside the capture root, or a KmsKeyId (mlgate does not encrypt capture files,
-     *                                  and will not pretend to)
+     * @throws IllegalArgumentException with the reason, when mlgate cannot honour an enabled configuration: a
+     *                                  destination outside the capture root, or a KmsKeyId (mlgate does not encrypt
+     *                                  capture files, and will not pretend to)
      */
     public static CapturePolicy of(Path root, DataCaptureConfig config) {
         Objects.requireNonNull(config, "config");
@@ -49,7 +49,8 @@ public record CapturePolicy(Path folder, int samplingPercentage, boolean input, 
         Path folder = CaptureDestination.resolve(root, config.destinationS3Uri());
         if (config.kmsKeyId() != null && !config.kmsKeyId().isEmpty()) {
             throw new IllegalArgumentException("KmsKeyId " + config.kmsKeyId() + " cannot be honoured: mlgate "
-                    + "writes capture files unencrypted (owner-only files under the data directory); leave KmsKeyId out.");
+                    + "writes capture files unencrypted (owner-only files under the data directory); "
+                    + "leave KmsKeyId out.");
         }
         boolean in = false;
         boolean out = false;

@@ -27,8 +27,8 @@ class CaptureWriterTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Instant T = Instant.parse("2026-11-27T10:59:58.250Z");
     static final byte[] ROW = "5.1,3.5,1.4,0.2".getBytes(StandardCharsets.UTF_8);
-    static final byte[] PREDICTION = "{\"predictions\":[{\"predicted_label\":\"setosa\",\"probabilities\":{\"setosa\":0.9,\"versicolor\":0.07,\"virginica\":0.03}}]}"
-            .getBytes(StandardCharsets.UTF_8);
+    static final byte[] PREDICTION = ("{\"predictions\":[{\"predicted_label\":\"setosa\",\"probabilities\":"
+            + "{\"setosa\":0.9,\"versicolor\":0.07,\"virginica\":0.03}}]}").getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path root;
