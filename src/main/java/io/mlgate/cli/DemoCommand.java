@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code mlgate demo}: commands that (re)build the demo's assets. */
@@ -18,10 +19,23 @@ final class DemoCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** {@code mlgate demo train-iris}: trains the iris classifier and writes iris.onnx + iris.model.json. */
+    /**
+     * {@code mlgate demo train-iris [--name NAME] [--features F,...]}: trains the iris classifier and writes
+     * NAME.onnx + NAME.model.json (iris.onnx by default; the A/B demo's weaker model is
+     * {@code --name iris-b --features sepal_length_cm,sepal_width_cm}).
+     */
     @Command(name = "train-iris", mixinStandardHelpOptions = true,
             description = "Train the demo iris classifier (Tribuo) and export it as ONNX with its descriptor.")
     static final class TrainIris implements Callable<Integer> {
+
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = IrisTrainer.MODEL_NAME,
+                description = "model name; writes NAME.onnx and NAME.model.json (default: ${DEFAULT-VALUE})")
+        String name;
+
+        @Option(names = "--features", paramLabel = "F", split = ",",
+                description = "train on these input columns only (default: all of sepal_length_cm, sepal_width_cm,"
+                        + " petal_length_cm, petal_width_cm); the model still takes all four")
+        List<String> features;
 
         @Option(names = "--data", description = "iris CSV (default: the bundled src/main/resources/demo/data/iris.csv)")
         Path data;
@@ -34,10 +48,17 @@ final class DemoCommand implements Runnable {
             Path home = Path.of(Main.defaultHome());
             Path csv = data != null ? data : home.resolve("src/main/resources/demo/data/iris.csv");
             Path target = out != null ? out : home.resolve("src/main/resources/demo");
-            TrainedClassifier trained = IrisTrainer.trainAndWrite(csv, target);
-            System.out.printf("trained %s: labels %s, held-out accuracy %.4f%nwrote %s and %s%n",
-                    trained.descriptor().name(), trained.labels(), trained.heldOutAccuracy(),
-                    target.resolve(IrisTrainer.ARTIFACT_FILE), target.resolve(IrisTrainer.DESCRIPTOR_FILE));
+            IrisTrainer.Options options;
+            try {
+                options = new IrisTrainer.Options(name, features == null ? IrisTrainer.FEATURE_NAMES : features);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            TrainedClassifier trained = IrisTrainer.trainAndWrite(csv, target, options);
+            System.out.printf("trained %s: labels %s, features %s, held-out accuracy %.4f%nwrote %s and %s%n",
+                    trained.descriptor().name(), trained.labels(), options.features(), trained.heldOutAccuracy(),
+                    target.resolve(options.artifactFile()), target.resolve(options.descriptorFile()));
             return 0;
         }
     }

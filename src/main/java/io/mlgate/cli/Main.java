@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Security and governance gateway for ML endpoints.",
         subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, PolicyCommand.class,
                 IamCommand.class, KmsCommand.class, ModelCommand.class, AuditCommand.class,
-                BatchTransformCommand.class})
+                BatchTransformCommand.class, AbCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

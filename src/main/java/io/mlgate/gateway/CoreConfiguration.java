@@ -36,6 +36,7 @@ import io.mlgate.runtime.EmbeddedEndpointRuntime;
 import io.mlgate.runtime.ExecutionRole;
 import io.mlgate.runtime.ExecutionRoleKeys;
 import io.mlgate.runtime.UploadedModels;
+import io.mlgate.runtime.capture.DataCapture;
 import io.mlgate.sagemaker.SageMakerService;
 import io.mlgate.sagemaker.SageMakerState;
 import io.mlgate.kms.Keystore;
@@ -276,13 +277,34 @@ public class CoreConfiguration {
         return models;
     }
 
+    /**
+     * SageMaker data capture of InvokeEndpoint calls into {@code data/capture} ({@code s3://mlgate-capture/...}),
+     * written by its own thread; closed after the runtime (which depends on it), so queued records are written.
+     * Its counts are {@code mlgate_capture_records_total{outcome=written|dropped|failed}} and
+     * {@code mlgate_capture_queued_records}.
+     */
+    @Bean(destroyMethod = "close")
+    DataCapture dataCapture(GatewayProperties properties, PrometheusMeterRegistry metrics) {
+        DataCapture capture = DataCapture.start(properties.dataDir().resolve("capture"));
+        io.mlgate.runtime.capture.CaptureWriter writer = capture.writer();
+        java.util.Map<String, java.util.function.ToDoubleFunction<io.mlgate.runtime.capture.CaptureWriter>> outcomes =
+                java.util.Map.of("written", w -> w.written(), "dropped", w -> w.dropped(), "failed", w -> w.failed());
+        outcomes.forEach((outcome, count) -> io.micrometer.core.instrument.FunctionCounter
+                .builder("mlgate.capture.records", writer, count).tag("outcome", outcome)
+                .description("InvokeEndpoint calls captured, by what became of the record").register(metrics));
+        io.micrometer.core.instrument.Gauge.builder("mlgate.capture.queued.records", writer, w -> w.queued())
+                .description("capture records waiting for the writer").register(metrics);
+        return capture;
+    }
+
     /** Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves). */
     @Bean(destroyMethod = "close")
     EmbeddedEndpointRuntime endpointRuntime(EndpointCatalog catalog, UploadedModels models, KmsService kms,
-                                            PrincipalDirectory principals, HostingProperties hosting) {
+                                            PrincipalDirectory principals, HostingProperties hosting,
+                                            DataCapture capture) {
         return new EmbeddedEndpointRuntime(catalog.registry(), models,
                 roleArn -> new ExecutionRoleKeys(kms, new ExecutionRole(roleArn, principals::configuration)),
-                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings());
+                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings(), capture);
     }
 
     /** The SageMaker control plane's models, configurations and endpoints ({@code data/sagemaker/state.json}). */
@@ -417,8 +439,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    InvokeEndpointHandler invokeEndpointHandler(InferenceService inference, Scheduler inferenceScheduler) {
-        return new InvokeEndpointHandler(inference, inferenceScheduler);
+    InvokeEndpointHandler invokeEndpointHandler(InferenceService inference, Scheduler inferenceScheduler,
+                                                DataCapture capture) {
+        return new InvokeEndpointHandler(inference, inferenceScheduler, capture);
     }
 
     @Bean

@@ -22,6 +22,7 @@ import io.mlgate.runtime.EndpointRegistry;
 import io.mlgate.runtime.EndpointUnavailableException;
 import io.mlgate.runtime.ExecutionRole;
 import io.mlgate.runtime.ExecutionRoleKeys;
+import io.mlgate.runtime.ModelDescriptor;
 import io.mlgate.runtime.UploadedModels;
 import io.mlgate.runtime.store.ModelStore;
 import org.apache.commons.logging.Log;
@@ -105,26 +106,30 @@ public final class EndpointCatalog {
     }
 
     /**
-     * Puts the shipped iris model into the uploaded models as {@code iris} (ModelDataUrl
-     * {@code s3://mlgate-models/iris}) under {@value #MODEL_KEY_ALIAS}, as the root, unless it is there: the model a
-     * SageMaker CreateModel of the demo names.
+     * Puts the shipped demo models into the uploaded models under {@value #MODEL_KEY_ALIAS}, as the root, unless
+     * they are there: {@code iris} and the A/B demo's weaker {@code iris-b} (ModelDataUrl
+     * {@code s3://mlgate-models/iris}, {@code s3://mlgate-models/iris-b}), the models a SageMaker CreateModel of
+     * the demo names.
      */
     public static void ensureDemoUpload(UploadedModels models, KmsService kms, String accountId) throws IOException {
-        if (models.contains(DemoEndpoints.IRIS)) {
-            return;
-        }
         PrincipalContext root = PrincipalContext.builder("arn:aws:iam::" + accountId + ":root", accountId,
                 PrincipalType.ACCOUNT).userId(accountId).build();
         RequestContext context = RequestContext.builder().build();
-        String keyArn = ensureModelKey(kms, root, context);
-        byte[] onnx = DemoEndpoints.classpathArtifacts().load(DemoEndpoints.irisDescriptor().artifact());
-        try {
-            models.upload(DemoEndpoints.IRIS, onnx, DemoEndpoints.irisDescriptor(),
-                    new ModelArtifacts(new KmsDataKeys(kms, root, context)), keyArn);
-        } finally {
-            java.util.Arrays.fill(onnx, (byte) 0);
+        for (String name : DemoEndpoints.UPLOADS) {
+            if (models.contains(name)) {
+                continue;
+            }
+            String keyArn = ensureModelKey(kms, root, context);
+            ModelDescriptor descriptor = DemoEndpoints.descriptor(name);
+            byte[] onnx = DemoEndpoints.classpathArtifacts().load(descriptor.artifact());
+            try {
+                models.upload(name, onnx, descriptor, new ModelArtifacts(new KmsDataKeys(kms, root, context)),
+                        keyArn);
+            } finally {
+                java.util.Arrays.fill(onnx, (byte) 0);
+            }
+            LOG.info("put the demo model into the model store as " + UploadedModels.urlOf(name));
         }
-        LOG.info("put the demo model into the model store as " + UploadedModels.urlOf(DemoEndpoints.IRIS));
     }
 
     /** Creates the model key if absent and packages the shipped iris model into the store under it, as the root. */

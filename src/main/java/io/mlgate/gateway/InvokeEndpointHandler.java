@@ -7,6 +7,7 @@ import io.mlgate.runtime.InferenceService;
 import io.mlgate.runtime.InvalidInputException;
 import io.mlgate.runtime.InvocationResult;
 import io.mlgate.runtime.ModelInvocationException;
+import io.mlgate.runtime.capture.DataCapture;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -18,16 +19,20 @@ import reactor.core.scheduler.Scheduler;
  * SageMaker Runtime's InvokeEndpoint ({@code POST /endpoints/{name}/invocations}, rest-json): runs the model on the
  * inference scheduler (never on the event loop) with the body the authentication step already buffered and
  * hashed, and answers with the model's output and the {@code x-Amzn-Invoked-Production-Variant} header. An endpoint
- * whose model key KMS refuses answers HTTP 400 with a KMS-derived code ({@link #keyErrorCode}).
+ * whose model key KMS refuses answers HTTP 400 with a KMS-derived code ({@link #keyErrorCode}). A successful call
+ * is handed to {@link DataCapture} with its {@code X-Amzn-SageMaker-Inference-Id} (validated first), which queues it
+ * if the endpoint captures.
  */
 public final class InvokeEndpointHandler {
 
     private final InferenceService inference;
     private final Scheduler scheduler;
+    private final DataCapture capture;
 
-    public InvokeEndpointHandler(InferenceService inference, Scheduler scheduler) {
+    public InvokeEndpointHandler(InferenceService inference, Scheduler scheduler, DataCapture capture) {
         this.inference = inference;
         this.scheduler = scheduler;
+        this.capture = capture;
     }
 
     public Mono<Void> handle(ServerWebExchange exchange) {
@@ -44,12 +49,19 @@ public final class InvokeEndpointHandler {
                     "1 validation error detected: Value at 'customAttributes' failed to satisfy constraint: Member "
                             + "must have length less than or equal to 1024 and match pattern \\p{ASCII}*"));
         }
+        String inferenceId = requestHeaders.getFirst(DataCapture.INFERENCE_ID_HEADER);
+        if (inferenceId != null && !DataCapture.validInferenceId(inferenceId)) {
+            return ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON,
+                    "1 validation error detected: Value at 'inferenceId' failed to satisfy constraint: Member must "
+                            + "have length between 1 and 64 and match pattern \\A\\S[\\p{Print}]*\\z"));
+        }
         byte[] body = call.body();
         return Mono.fromCallable(() -> inference.invokeAsync(api.endpointName(), targetVariant, targetModel, body,
                         contentType, accept))
                 .subscribeOn(scheduler)
                 .flatMap(Mono::fromFuture)
                 .onErrorMap(java.util.concurrent.CompletionException.class, InferenceService::unwrap)
+                .doOnNext(result -> capture.capture(api.endpointName(), inferenceId, body, contentType, result))
                 .flatMap(result -> respond(exchange, call, result, customAttributes))
                 .onErrorResume(EndpointNotFoundException.class, e ->
                         ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage())))

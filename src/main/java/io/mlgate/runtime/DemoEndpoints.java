@@ -9,6 +9,10 @@ import java.util.Objects;
 public final class DemoEndpoints {
     /** Name of the demo iris endpoint. */
     public static final String IRIS = "iris";
+    /** The A/B demo's second, weaker iris model (sepal measurements only; {@link IrisTrainer.Options#irisB()}). */
+    public static final String IRIS_B = IrisTrainer.IRIS_B;
+    /** The demo models put into the uploaded models at first start, for SageMaker CreateModel to name. */
+    public static final java.util.List<String> UPLOADS = java.util.List.of(IRIS, IRIS_B);
     /** Name of its single production variant. */
     public static final String ALL_TRAFFIC = "AllTraffic";
     /** Classpath folder holding the demo artifacts and descriptors. */
@@ -19,7 +23,12 @@ public final class DemoEndpoints {
 
     /** The iris model descriptor bundled on the classpath. */
     public static ModelDescriptor irisDescriptor() {
-        String resource = CLASSPATH_FOLDER + IrisTrainer.DESCRIPTOR_FILE;
+        return descriptor(IRIS);
+    }
+
+    /** The descriptor of a demo model bundled on the classpath ({@code /demo/NAME.model.json}). */
+    public static ModelDescriptor descriptor(String name) {
+        String resource = CLASSPATH_FOLDER + name + ".model.json";
         try (InputStream in = DemoEndpoints.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("bundled descriptor " + resource + " is missing");

@@ -2,6 +2,7 @@ package io.mlgate.runtime;
 
 import io.mlgate.kms.artifact.ArtifactException;
 import io.mlgate.kms.artifact.DataKeys;
+import io.mlgate.runtime.capture.EndpointCapture;
 import io.mlgate.sagemaker.ContainerDefinition;
 import io.mlgate.sagemaker.DeploymentOutcome;
 import io.mlgate.sagemaker.DeploymentPlan;
@@ -41,6 +42,10 @@ import java.util.function.Function;
  * is an inference pipeline ({@link ModelPipeline}); a MultiModel container serves the uploads under its URL prefix
  * by {@code TargetModel} from a {@link MultiModelCache} under the configured memory budget. Instance-count changes
  * add workers (loading their sessions on the loader thread) or remove them (after their queued calls).
+ *
+ * <p>Data capture: a plan's {@code DataCaptureConfig} is checked with the {@link EndpointCapture} before anything
+ * loads (a configuration it cannot honour fails the deployment with its reason), and is switched together with the
+ * registry entry, so an update's new configuration captures from the moment the new deployment serves.
  */
 public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoCloseable {
 
@@ -76,6 +81,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     private final Function<String, DataKeys> roleKeys;
     private final Set<String> reservedNames;
     private final Settings settings;
+    private final EndpointCapture capture;
     private final Duration grace;
     private final long maxModelBytes;
     private final ExecutorService loader;
@@ -106,6 +112,14 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     public EmbeddedEndpointRuntime(EndpointRegistry registry, UploadedModels models,
                                    Function<String, DataKeys> roleKeys, Set<String> reservedNames,
                                    Settings settings) {
+        this(registry, models, roleKeys, reservedNames, settings, EndpointCapture.NONE);
+    }
+
+    /** @param capture told of each served endpoint's data capture configuration */
+    public EmbeddedEndpointRuntime(EndpointRegistry registry, UploadedModels models,
+                                   Function<String, DataKeys> roleKeys, Set<String> reservedNames,
+                                   Settings settings, EndpointCapture capture) {
+        this.capture = Objects.requireNonNull(capture, "capture");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.models = Objects.requireNonNull(models, "models");
         this.roleKeys = Objects.requireNonNull(roleKeys, "roleKeys");
@@ -198,6 +212,12 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         if (!(total > 0)) {
             return "At least one production variant must have a weight greater than 0.";
         }
+        if (plan.dataCapture() != null) {
+            String why = capture.refusal(plan.dataCapture());
+            if (why != null) {
+                return "DataCaptureConfig: " + why;
+            }
+        }
         return null;
     }
 
@@ -228,6 +248,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             previous = current ? deployments.put(plan.endpointArn(), new Deployment(plan, Map.copyOf(loaded))) : null;
             if (current) {
                 registry.register(endpoint); // the replaced Endpoint is not closed: its variants are retired below
+                capture.configure(plan.endpointName(), plan.dataCapture());
             }
         }
         if (!current) {
@@ -433,6 +454,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             d = deployments.remove(endpointArn);
             if (d != null) {
                 registry.remove(d.plan().endpointName());
+                capture.remove(d.plan().endpointName());
             }
         }
         if (d != null) {
@@ -485,6 +507,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             closed = true;
             for (Deployment d : deployments.values()) {
                 registry.remove(d.plan().endpointName());
+                capture.remove(d.plan().endpointName());
                 all.addAll(d.variants().values());
             }
             deployments.clear();

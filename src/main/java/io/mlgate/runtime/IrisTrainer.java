@@ -37,8 +37,12 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
  * standardisation and a canonical class order baked into the graph, so the model takes raw measurements in cm and
  * returns probabilities for setosa, versicolor, virginica in that order.
  *
+ * <p>{@link Options} train a variant on fewer features (the A/B demo's weaker {@value #IRIS_B} uses the sepal
+ * measurements only): the model still takes all four columns, and the graph selects the ones it was trained on, so
+ * both variants of an endpoint accept the same rows.
+ *
  * <p>Split: within each class, every fifth sample (the 5th, 10th, ...) is held out; the rest train. Training twice
- * on the same CSV gives byte-identical ONNX.
+ * on the same CSV with the same options gives byte-identical ONNX.
  */
 public final class IrisTrainer {
     /** Endpoint and model name. */
@@ -52,6 +56,77 @@ public final class IrisTrainer {
     /** Feature names in input-column order (the CSV's column order). */
     public static final List<String> FEATURE_NAMES =
             List.of("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm");
+
+    /** The A/B demo's second model: trained on the sepal measurements only, so measurably less accurate. */
+    public static final String IRIS_B = "iris-b";
+    /** The features {@value #IRIS_B} is trained on. */
+    public static final List<String> IRIS_B_FEATURES = List.of("sepal_length_cm", "sepal_width_cm");
+
+    /**
+     * What to train: the model's name (also the file names {@code NAME.onnx} and {@code NAME.model.json}) and the
+     * input columns it may use, a non-empty subset of {@link #FEATURE_NAMES} (kept in column order).
+     */
+    public record Options(String name, List<String> features) {
+        public Options {
+            if (name == null || !name.matches("[a-z0-9](?:-?[a-z0-9]){0,62}")) {
+                throw new IllegalArgumentException("model name must be lower-case letters, digits and inner hyphens"
+                        + " (at most 63)");
+            }
+            if (features == null || features.isEmpty()) {
+                throw new IllegalArgumentException("at least one feature is needed");
+            }
+            for (String f : features) {
+                if (!FEATURE_NAMES.contains(f)) {
+                    throw new IllegalArgumentException("unknown feature " + f + "; the features are " + FEATURE_NAMES);
+                }
+            }
+            if (features.stream().distinct().count() != features.size()) {
+                throw new IllegalArgumentException("a feature is named twice");
+            }
+            features = FEATURE_NAMES.stream().filter(features::contains).toList();
+        }
+
+        /** The demo model {@value #MODEL_NAME} on all four features. */
+        public static Options standard() {
+            return new Options(MODEL_NAME, FEATURE_NAMES);
+        }
+
+        /** The A/B demo's second model {@value #IRIS_B}. */
+        public static Options irisB() {
+            return new Options(IRIS_B, IRIS_B_FEATURES);
+        }
+
+        public String artifactFile() {
+            return name + ".onnx";
+        }
+
+        public String descriptorFile() {
+            return name + ".model.json";
+        }
+
+        boolean allFeatures() {
+            return features.size() == FEATURE_NAMES.size();
+        }
+
+        /** Input columns used, in order. */
+        long[] columns() {
+            return features.stream().mapToLong(FEATURE_NAMES::indexOf).toArray();
+        }
+
+        String summary() {
+            return allFeatures() ? TRAINER_SUMMARY : TRAINER_SUMMARY + "; uses only the input columns "
+                    + String.join(", ", features);
+        }
+
+        String trainingCommand() {
+            if (equals(standard())) {
+                return TRAINING_COMMAND;
+            }
+            return "./mlgate demo train-iris --name " + name + (allFeatures() ? "" : " --features "
+                    + String.join(",", features)) + " (reads src/main/resources/demo/data/iris.csv, writes "
+                    + "src/main/resources/demo/" + artifactFile() + " and " + descriptorFile() + ")";
+        }
+    }
 
     static final long SEED = 42L;
     static final int EPOCHS = 100;
@@ -75,11 +150,16 @@ public final class IrisTrainer {
 
     /** Trains from the Iris data bundled on the classpath ({@value #CLASSPATH_DATA}). */
     public static TrainedClassifier trainFromClasspath() {
+        return trainFromClasspath(Options.standard());
+    }
+
+    /** Trains the model {@code options} describe from the bundled Iris data. */
+    public static TrainedClassifier trainFromClasspath(Options options) {
         try (InputStream in = IrisTrainer.class.getResourceAsStream(CLASSPATH_DATA)) {
             if (in == null) {
                 throw new IllegalStateException("bundled iris data " + CLASSPATH_DATA + " is missing");
             }
-            return train(in.readAllBytes());
+            return train(in.readAllBytes(), options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read bundled iris data", e);
         }
@@ -92,6 +172,12 @@ public final class IrisTrainer {
 
     /** Trains from the bytes of an Iris CSV in scikit-learn's format. */
     public static TrainedClassifier train(byte[] csv) {
+        return train(csv, Options.standard());
+    }
+
+    /** Trains the model {@code options} describe from the bytes of an Iris CSV in scikit-learn's format. */
+    public static TrainedClassifier train(byte[] csv, Options options) {
+        Objects.requireNonNull(options, "options");
         IrisDataset data = IrisDataset.parse(Objects.requireNonNull(csv, "csv"));
         List<IrisDataset.Sample> train = new ArrayList<>();
         List<IrisDataset.Sample> heldOut = new ArrayList<>();
@@ -110,11 +196,12 @@ public final class IrisTrainer {
         double[] std = new double[IrisDataset.FEATURES];
         standardisation(train, mean, std);
 
-        LinearSGDModel model = fit(train, data.classNames(), mean, std);
-        byte[] onnx = export(model, data.classNames(), mean, std);
+        LinearSGDModel model = fit(train, data.classNames(), mean, std, options.columns());
+        byte[] onnx = export(model, data.classNames(), mean, std, options);
 
-        ModelDescriptor probe = new ModelDescriptor(MODEL_NAME, ARTIFACT_FILE, "input", "output", FEATURE_NAMES,
-                data.classNames(), detectOutputKind(onnx, train), null, null, TRAINER_SUMMARY, TRAINING_COMMAND);
+        ModelDescriptor probe = new ModelDescriptor(options.name(), options.artifactFile(), "input", "output",
+                FEATURE_NAMES, data.classNames(), detectOutputKind(onnx, train), null, null, options.summary(),
+                options.trainingCommand());
         double accuracy = accuracy(onnx, probe, heldOut);
         ModelDescriptor descriptor = new ModelDescriptor(probe.name(), probe.artifact(), probe.inputName(),
                 probe.outputName(), probe.featureNames(), probe.labels(), probe.outputKind(), accuracy,
@@ -127,11 +214,20 @@ public final class IrisTrainer {
      * needed). A {@code null} csv means the bundled classpath data.
      */
     public static TrainedClassifier trainAndWrite(Path csv, Path outDir) throws IOException {
+        return trainAndWrite(csv, outDir, Options.standard());
+    }
+
+    /**
+     * Trains the model {@code options} describe and writes {@code NAME.onnx} and {@code NAME.model.json} into
+     * {@code outDir} (created if needed). A {@code null} csv means the bundled classpath data.
+     */
+    public static TrainedClassifier trainAndWrite(Path csv, Path outDir, Options options) throws IOException {
         Objects.requireNonNull(outDir, "outDir");
-        TrainedClassifier trained = csv == null ? trainFromClasspath() : train(csv);
+        TrainedClassifier trained = csv == null ? trainFromClasspath(options)
+                : train(Files.readAllBytes(csv), options);
         Files.createDirectories(outDir);
-        Files.write(outDir.resolve(ARTIFACT_FILE), trained.onnxModel());
-        Files.write(outDir.resolve(DESCRIPTOR_FILE), trained.descriptor().toJson());
+        Files.write(outDir.resolve(options.artifactFile()), trained.onnxModel());
+        Files.write(outDir.resolve(options.descriptorFile()), trained.descriptor().toJson());
         return trained;
     }
 
@@ -181,19 +277,21 @@ public final class IrisTrainer {
         return "f" + column;
     }
 
+    /** Fits on the standardised {@code columns}; Tribuo's feature i is input column {@code columns[i]}. */
     private static LinearSGDModel fit(List<IrisDataset.Sample> train, List<String> classNames, double[] mean,
-            double[] std) {
+            double[] std, long[] columns) {
         LabelFactory labels = new LabelFactory();
         MutableDataset<Label> dataset =
                 new MutableDataset<>(new SimpleDataSourceProvenance("iris training split", labels), labels);
-        String[] names = new String[IrisDataset.FEATURES];
+        String[] names = new String[columns.length];
         for (int f = 0; f < names.length; f++) {
             names[f] = internalFeatureName(f);
         }
         for (IrisDataset.Sample s : train) {
-            double[] z = new double[IrisDataset.FEATURES];
+            double[] z = new double[columns.length];
             for (int f = 0; f < z.length; f++) {
-                z[f] = (s.features()[f] - mean[f]) / std[f];
+                int c = (int) columns[f];
+                z[f] = (s.features()[c] - mean[c]) / std[c];
             }
             dataset.add(new ArrayExample<>(new Label(classNames.get(s.classIndex())), names, z));
         }
@@ -211,7 +309,8 @@ public final class IrisTrainer {
         return model;
     }
 
-    private static byte[] export(LinearSGDModel model, List<String> classNames, double[] mean, double[] std) {
+    private static byte[] export(LinearSGDModel model, List<String> classNames, double[] mean, double[] std,
+            Options options) {
         ImmutableOutputInfo<Label> outputIds = model.getOutputIDInfo();
         long[] classOrder = new long[classNames.size()];
         for (int c = 0; c < classOrder.length; c++) {
@@ -228,6 +327,11 @@ public final class IrisTrainer {
         ONNXNode standardised = input
                 .apply(ONNXOperators.SUB, context.array("feature_mean", toFloats(mean)))
                 .apply(ONNXOperators.DIV, context.array("feature_std", toFloats(std)));
+        if (!options.allFeatures()) {
+            // the model sees only its columns; the input stays four wide so every variant takes the same rows
+            standardised = standardised.apply(ONNXOperators.GATHER,
+                    context.array("feature_columns", options.columns()), Map.of("axis", 1));
+        }
         ONNXNode tribuoOrder = model.writeONNXGraph(standardised);
         ONNXNode canonicalOrder = tribuoOrder.apply(ONNXOperators.GATHER, context.array("class_order", classOrder),
                 Map.of("axis", 1));
@@ -236,7 +340,7 @@ public final class IrisTrainer {
         // Tribuo's provenance metadata carries timestamps; drop it so retraining reproduces the same bytes.
         return proto.toBuilder()
                 .clearMetadataProps()
-                .setDocString("mlgate demo iris classifier: " + TRAINER_SUMMARY)
+                .setDocString("mlgate demo iris classifier: " + options.summary())
                 .build()
                 .toByteArray();
     }

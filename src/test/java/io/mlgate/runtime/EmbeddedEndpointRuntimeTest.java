@@ -2,7 +2,10 @@ package io.mlgate.runtime;
 
 import io.mlgate.kms.artifact.InMemoryDataKeys;
 import io.mlgate.kms.artifact.ModelArtifacts;
+import io.mlgate.runtime.capture.CaptureWriter;
+import io.mlgate.runtime.capture.DataCapture;
 import io.mlgate.runtime.store.ModelStore;
+import io.mlgate.sagemaker.DataCaptureConfig;
 import io.mlgate.sagemaker.ContainerDefinition;
 import io.mlgate.sagemaker.DeploymentOutcome;
 import io.mlgate.sagemaker.DeploymentPlan;
@@ -184,5 +187,50 @@ class EmbeddedEndpointRuntimeTest {
         CompletableFuture<DeploymentOutcome> late = new CompletableFuture<>();
         runtime.deploy(p, late::complete);
         assertThat(late.get(5, TimeUnit.SECONDS).failureReason()).contains("shutting down");
+    }
+
+    static DeploymentPlan withCapture(DeploymentPlan p, DataCaptureConfig capture) {
+        return new DeploymentPlan(p.endpointName(), p.endpointArn(), p.accountId(), p.endpointConfigName(), null,
+                capture, p.variants());
+    }
+
+    static DataCaptureConfig capture(String uri) {
+        return new DataCaptureConfig(true, 100, uri, null, List.of("InputAndOutput"), List.of("text/csv"), null);
+    }
+
+    @Test
+    void dataCaptureFollowsDeployUpdateAndDelete() throws Exception {
+        runtime.close();
+        try (DataCapture capture = new DataCapture(data.resolve("capture"), CaptureWriter.start(
+                CaptureWriter.Limits.defaults(), java.time.Clock.systemUTC()), java.time.Clock.systemUTC(),
+                DataCapture.Sampler.RANDOM)) {
+            runtime = new EmbeddedEndpointRuntime(registry, uploads, role -> kms, Set.of("iris"),
+                    EmbeddedEndpointRuntime.Settings.defaults().withGrace(Duration.ZERO), capture);
+            DeploymentPlan p = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
+            assertThat(deploy(withCapture(p, capture("s3://mlgate-capture/one"))).inService()).isTrue();
+            assertThat(capture.policy("e").orElseThrow().folder()).isEqualTo(capture.root().resolve("one"));
+
+            CompletableFuture<DeploymentOutcome> moved = new CompletableFuture<>();
+            runtime.update(withCapture(p, capture("s3://mlgate-capture/two")), moved::complete);
+            assertThat(moved.get(30, TimeUnit.SECONDS).inService()).isTrue();
+            assertThat(capture.policy("e").orElseThrow().folder()).isEqualTo(capture.root().resolve("two"));
+
+            CompletableFuture<DeploymentOutcome> off = new CompletableFuture<>();
+            runtime.update(p, off::complete);
+            assertThat(off.get(30, TimeUnit.SECONDS).inService()).isTrue();
+            assertThat(capture.policy("e")).as("a configuration without DataCaptureConfig captures nothing").isEmpty();
+
+            // a destination mlgate cannot write fails the update before anything loads; the old one keeps serving
+            CompletableFuture<DeploymentOutcome> refused = new CompletableFuture<>();
+            runtime.update(withCapture(p, capture("s3://some-bucket/x")), refused::complete);
+            assertThat(refused.get(30, TimeUnit.SECONDS).failureReason())
+                    .startsWith("DataCaptureConfig: DestinationS3Uri s3://some-bucket/x is not mlgate's capture");
+            assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("A");
+
+            deploy(withCapture(plan("f", variant("A", 1, "s3://mlgate-models/m2")), capture("s3://mlgate-capture")));
+            assertThat(capture.policy("f")).isPresent();
+            runtime.undeploy(plan("f", variant("A", 1, "x")).endpointArn());
+            assertThat(capture.policy("f")).isEmpty();
+        }
     }
 }

@@ -96,6 +96,61 @@ class IrisTrainerTest {
     }
 
     @Test
+    void theSepalOnlyVariantIsReproducibleAndMeasurablyWorse() {
+        TrainedClassifier b = IrisTrainer.trainFromClasspath(IrisTrainer.Options.irisB());
+        assertThat(IrisTrainer.trainFromClasspath(IrisTrainer.Options.irisB())).isEqualTo(b);
+        assertThat(b.descriptor().name()).isEqualTo("iris-b");
+        assertThat(b.descriptor().artifact()).isEqualTo("iris-b.onnx");
+        // the same four-column input as iris, so one endpoint's variants take the same rows
+        assertThat(b.featureNames()).isEqualTo(trained.featureNames());
+        assertThat(b.descriptor().trainingCommand())
+                .startsWith("./mlgate demo train-iris --name iris-b --features sepal_length_cm,sepal_width_cm");
+        assertThat(b.heldOutAccuracy()).isBetween(0.7, 0.85);
+        assertThat(trained.heldOutAccuracy() - b.heldOutAccuracy()).isGreaterThanOrEqualTo(0.1);
+        assertThat(b.onnxModel()).isNotEqualTo(trained.onnxModel());
+    }
+
+    @Test
+    void theSepalOnlyVariantIgnoresThePetalColumns() {
+        TrainedClassifier b = IrisTrainer.trainFromClasspath(IrisTrainer.Options.irisB());
+        float[][] rows = {{5.9f, 3.0f, 1.0f, 0.1f}, {5.9f, 3.0f, 6.5f, 2.4f}};
+        try (OnnxModel model = OnnxModel.fromBytes(b.onnxModel(), b.descriptor());
+             OnnxModel full = OnnxModel.fromBytes(trained.onnxModel(), trained.descriptor())) {
+            ClassificationResult[] r = model.predict(rows);
+            for (int c = 0; c < 3; c++) {
+                assertThat(r[1].probability(c)).isEqualTo(r[0].probability(c));
+            }
+            // the full model does see them: a short petal is setosa, a long one virginica
+            ClassificationResult[] f = full.predict(rows);
+            assertThat(f[0].predictedLabel()).isEqualTo("setosa");
+            assertThat(f[1].predictedLabel()).isEqualTo("virginica");
+        }
+    }
+
+    @Test
+    void committedIrisBIsWhatTheTrainerProduces() {
+        TrainedClassifier b = IrisTrainer.trainFromClasspath(IrisTrainer.Options.irisB());
+        assertThat(IrisRows.resource("iris-b.onnx")).isEqualTo(b.onnxModel());
+        assertThat(IrisRows.resource("iris-b.model.json")).isEqualTo(b.descriptor().toJson());
+    }
+
+    @Test
+    void optionsRefuseUnknownRepeatedOrNoFeaturesAndBadNames() {
+        assertThatThrownBy(() -> new IrisTrainer.Options("x", List.of("petal_colour")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown feature petal_colour");
+        assertThatThrownBy(() -> new IrisTrainer.Options("x", List.of("sepal_width_cm", "sepal_width_cm")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("named twice");
+        assertThatThrownBy(() -> new IrisTrainer.Options("x", List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IrisTrainer.Options("../x", IrisTrainer.FEATURE_NAMES))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model name");
+        // column order is the input's, whatever order they are named in
+        assertThat(new IrisTrainer.Options("x", List.of("sepal_width_cm", "sepal_length_cm")).features())
+                .containsExactly("sepal_length_cm", "sepal_width_cm");
+        assertThat(IrisTrainer.Options.standard().trainingCommand()).isEqualTo(trained.descriptor().trainingCommand());
+    }
+
+    @Test
     void rejectsCsvWithWrongFeatureCountInHeader() {
         byte[] csv = "3,5,a,b,c\n1,2,3,4,0\n".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> IrisTrainer.train(csv))

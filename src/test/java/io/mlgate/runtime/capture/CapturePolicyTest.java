@@ -1,0 +1,79 @@
+package io.mlgate.runtime.capture;
+
+import io.mlgate.sagemaker.DataCaptureConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CapturePolicyTest {
+
+    static final Path ROOT = Path.of("/data/capture");
+
+    static DataCaptureConfig config(String uri, String kms, List<String> modes, List<String> csv, List<String> json) {
+        return new DataCaptureConfig(true, 100, uri, kms, modes, csv, json);
+    }
+
+    @Test
+    void theCaptureBucketAndItsPrefixesAreFoldersUnderTheRoot() {
+        assertThat(CaptureDestination.resolve(ROOT, "s3://mlgate-capture")).isEqualTo(ROOT);
+        assertThat(CaptureDestination.resolve(ROOT, "s3://mlgate-capture/")).isEqualTo(ROOT);
+        assertThat(CaptureDestination.resolve(ROOT, "s3://mlgate-capture/ab/run-1/"))
+                .isEqualTo(ROOT.resolve("ab").resolve("run-1"));
+        assertThat(CaptureDestination.resolve(ROOT, "mlgate://capture/x.y_z=1"))
+                .isEqualTo(ROOT.resolve("x.y_z=1"));
+    }
+
+    @Test
+    void otherBucketsAndPrefixesThatCouldLeaveTheRootAreRefused() {
+        for (String uri : List.of("s3://my-bucket/capture", "https://mlgate-capture/x", "s3://mlgate-capture-2/x",
+                "s3://mlgate-capture/../keys", "s3://mlgate-capture/a/../../b", "s3://mlgate-capture/a//b",
+                "s3://mlgate-capture/./a", "s3://mlgate-capture/a b", "s3://mlgate-capture/a\\b",
+                "file:///etc")) {
+            assertThatThrownBy(() -> CaptureDestination.resolve(ROOT, uri)).as(uri)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DestinationS3Uri");
+        }
+        assertThatThrownBy(() -> CaptureDestination.resolve(ROOT, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void modesSamplingAndContentTypesBecomeThePolicy() {
+        CapturePolicy p = CapturePolicy.of(ROOT, config("s3://mlgate-capture/p", null, List.of("Input"),
+                List.of("text/csv"), List.of("Application/JSON; charset=utf-8")));
+        assertThat(p.folder()).isEqualTo(ROOT.resolve("p"));
+        assertThat(p.input()).isTrue();
+        assertThat(p.output()).isFalse();
+        assertThat(p.encodingOf("text/csv; charset=UTF-8")).isEqualTo(CapturePolicy.CSV);
+        assertThat(p.encodingOf("application/json")).isEqualTo(CapturePolicy.JSON);
+        assertThat(p.encodingOf("application/x-npy")).isEqualTo(CapturePolicy.BASE64);
+        assertThat(p.encodingOf(null)).isEqualTo(CapturePolicy.BASE64);
+
+        CapturePolicy both = CapturePolicy.of(ROOT, config("s3://mlgate-capture", "", List.of("InputAndOutput"),
+                null, null));
+        assertThat(both.input()).isTrue();
+        assertThat(both.output()).isTrue();
+        // no CaptureContentTypeHeader: everything is base64, as in SageMaker
+        assertThat(both.encodingOf("text/csv")).isEqualTo(CapturePolicy.BASE64);
+
+        CapturePolicy split = CapturePolicy.of(ROOT, config("s3://mlgate-capture", null, List.of("Output", "Input"),
+                null, null));
+        assertThat(split.input() && split.output()).isTrue();
+    }
+
+    @Test
+    void aKmsKeyIsRefusedRatherThanIgnored() {
+        assertThatThrownBy(() -> CapturePolicy.of(ROOT, config("s3://mlgate-capture", "alias/capture",
+                List.of("Input"), null, null))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("KmsKeyId alias/capture cannot be honoured");
+    }
+
+    @Test
+    void aDisabledCaptureWritesNothingSoAnyDestinationWillDo() {
+        DataCaptureConfig off = new DataCaptureConfig(false, 100, "s3://elsewhere/x", "alias/k", List.of("Input"),
+                null, null);
+        assertThat(CapturePolicy.of(ROOT, off)).isNull();
+    }
+}
