@@ -92,7 +92,7 @@ public final class InferenceService {
                 throw new InvalidInputException("endpoint " + endpoint.name() + " is a multi-model endpoint: "
                         + "the X-Amzn-SageMaker-Target-Model header names the model to invoke");
             }
-            return multiModel(variant, cache, targetModel, body, contentType, responseType, true);
+            return multiModel(variant, cache, targetModel, body, contentType, responseType);
         }
         if (targetModel != null) {
             throw new InvalidInputException("endpoint " + endpoint.name()
@@ -107,22 +107,23 @@ public final class InferenceService {
     }
 
     private static CompletableFuture<InvocationResult> multiModel(ProductionVariant variant, MultiModelCache cache,
-            String targetModel, byte[] body, String contentType, String responseType, boolean retryIfEvicted) {
+            String targetModel, byte[] body, String contentType, String responseType) {
         return cache.acquire(targetModel).thenCompose(lease -> {
-            float[][] rows = InvocationInput.parse(body, contentType, lease.model().featureCount());
-            return variant.workers().submit(unused -> {
-                InvocationResult r = run(lease.model(), rows, responseType, variant.name());
-                return new InvocationResult(r.body(), r.contentType(), r.invokedVariant(), r.modelLatencyNanos(),
-                        targetModel, lease.cacheHit(), lease.loadWaitNanos());
-            }).exceptionallyCompose(failure -> {
-                Throwable cause = unwrap(failure);
-                if (retryIfEvicted && cause instanceof ModelInvocationException && lease.model().isClosed()) {
-                    // evicted between the lease and the run: load it again, once
-                    cache.invalidate(targetModel, lease.model());
-                    return multiModel(variant, cache, targetModel, body, contentType, responseType, false);
-                }
-                return CompletableFuture.failedFuture(cause);
-            });
+            try {
+                float[][] rows = InvocationInput.parse(body, contentType, lease.model().featureCount());
+                return variant.workers().submit(unused -> {
+                    try {
+                        InvocationResult r = run(lease.model(), rows, responseType, variant.name());
+                        return new InvocationResult(r.body(), r.contentType(), r.invokedVariant(),
+                                r.modelLatencyNanos(), targetModel, lease.cacheHit(), lease.loadWaitNanos());
+                    } finally {
+                        lease.release();
+                    }
+                }).whenComplete((r, e) -> lease.release());
+            } catch (RuntimeException e) {
+                lease.release();
+                throw e;
+            }
         });
     }
 

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * The models of a multi-model variant (SageMaker's {@code Mode: MultiModel}): a model named by a call's
  * {@code TargetModel} is loaded on first use, on the cache's own loader threads, and kept in least-recently-used
  * order under a memory budget (the sum of the loaded models' sizes); loading one evicts the least recently used
- * models that are not loading until it fits. A call for a loading model waits for that load only: calls for loaded
+ * models that are not loading until it fits; an evicted model still in use by calls is closed when the last of
+ * them releases it (so eviction never fails a call). A call for a loading model waits for that load only: calls for loaded
  * models are never held up by it. A model larger than the whole budget is refused; when more loads are waiting than
  * the loader queue holds, a call fails at once with {@link BusyException#NOT_READY}. Counts hits, misses, loads,
  * evictions and load wait time.
@@ -43,16 +44,96 @@ public final class MultiModelCache implements AutoCloseable {
         }
     }
 
-    /** A model ready for a call, whether it was already loaded, and how long the call waited for its load. */
-    public record Lease(OnnxModel model, boolean cacheHit, long loadWaitNanos) {
+    /**
+     * A model ready for a call, whether it was already loaded, and how long the call waited for its load. The model
+     * stays open until {@link #release()}, even if it is evicted meanwhile (it is closed by the last release).
+     */
+    public static final class Lease {
+        private final Held held;
+        private final boolean cacheHit;
+        private final long loadWaitNanos;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Lease(Held held, boolean cacheHit, long loadWaitNanos) {
+            this.held = held;
+            this.cacheHit = cacheHit;
+            this.loadWaitNanos = loadWaitNanos;
+        }
+
+        public OnnxModel model() {
+            return held.loaded.model();
+        }
+
+        public boolean cacheHit() {
+            return cacheHit;
+        }
+
+        public long loadWaitNanos() {
+            return loadWaitNanos;
+        }
+
+        /** Ends the call's use of the model; idempotent. */
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                held.release();
+            }
+        }
+    }
+
+    /** A loaded model with the calls using it; an evicted model is closed when its last call releases it. */
+    private static final class Held {
+        final Loaded loaded;
+        private int users;
+        private boolean evicted;
+        private boolean closed;
+
+        Held(Loaded loaded) {
+            this.loaded = loaded;
+        }
+
+        synchronized boolean retain() {
+            if (closed) {
+                return false;
+            }
+            users++;
+            return true;
+        }
+
+        void release() {
+            boolean close;
+            synchronized (this) {
+                users--;
+                close = evicted && users == 0 && !closed;
+                if (close) {
+                    closed = true;
+                }
+            }
+            if (close) {
+                closeQuietly(loaded.model());
+            }
+        }
+
+        void evict() {
+            boolean close;
+            synchronized (this) {
+                evicted = true;
+                close = users == 0 && !closed;
+                if (close) {
+                    closed = true;
+                }
+            }
+            if (close) {
+                closeQuietly(loaded.model());
+            }
+        }
     }
 
     private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,1023})");
 
     private static final class Entry {
-        final CompletableFuture<Loaded> future = new CompletableFuture<>();
+        final CompletableFuture<Held> future = new CompletableFuture<>();
         final long requestedNanos = System.nanoTime();
-        volatile Loaded loaded;
+        volatile Held loaded;
     }
 
     private final String name;
@@ -123,14 +204,21 @@ public final class MultiModelCache implements AutoCloseable {
             }
         }
         if (!created) {
-            Loaded ready = entry.loaded;
-            if (ready != null) {
+            Held ready = entry.loaded;
+            if (ready != null && ready.retain()) {
                 hits.incrementAndGet();
-                return CompletableFuture.completedFuture(new Lease(ready.model(), true, 0));
+                return CompletableFuture.completedFuture(new Lease(ready, true, 0));
+            }
+            if (ready != null) {
+                // evicted and closed since the lookup: load it again
+                synchronized (this) {
+                    entries.remove(target, entry);
+                }
+                return acquire(target);
             }
             misses.incrementAndGet();
             long start = System.nanoTime();
-            return entry.future.thenApply(l -> lease(l, start));
+            return entry.future.thenCompose(h -> lease(target, h, start));
         }
         misses.incrementAndGet();
         Entry fresh = entry;
@@ -146,13 +234,17 @@ public final class MultiModelCache implements AutoCloseable {
             throw busy;
         }
         long start = fresh.requestedNanos;
-        return fresh.future.thenApply(l -> lease(l, start));
+        return fresh.future.thenCompose(h -> lease(target, h, start));
     }
 
-    private Lease lease(Loaded loaded, long startNanos) {
+    /** A lease on a freshly loaded model, or (if it was evicted and closed before this call got it) a new acquire. */
+    private CompletableFuture<Lease> lease(String target, Held held, long startNanos) {
+        if (!held.retain()) {
+            return acquire(target);
+        }
         long waited = System.nanoTime() - startNanos;
         loadWaitNanos.addAndGet(waited);
-        return new Lease(loaded.model(), false, waited);
+        return CompletableFuture.completedFuture(new Lease(held, false, waited));
     }
 
     private void load(String target, Entry entry) {
@@ -166,7 +258,8 @@ public final class MultiModelCache implements AutoCloseable {
             entry.future.completeExceptionally(e instanceof CompletionException ? e : new CompletionException(e));
             return;
         }
-        List<OnnxModel> evicted = new ArrayList<>();
+        List<Held> evicted = new ArrayList<>();
+        Held held = new Held(loaded);
         boolean rejected = false;
         synchronized (this) {
             if (closed || entries.get(target) != entry) {
@@ -179,17 +272,17 @@ public final class MultiModelCache implements AutoCloseable {
                 while (usedBytes + loaded.bytes() > budgetBytes && lru.hasNext()) {
                     Entry e = lru.next().getValue();
                     if (e != entry && e.loaded != null) {
-                        usedBytes -= e.loaded.bytes();
-                        evicted.add(e.loaded.model());
+                        usedBytes -= e.loaded.loaded.bytes();
+                        evicted.add(e.loaded);
                         lru.remove();
                         evictions.incrementAndGet();
                     }
                 }
                 usedBytes += loaded.bytes();
-                entry.loaded = loaded;
+                entry.loaded = held;
             }
         }
-        evicted.forEach(MultiModelCache::closeQuietly);
+        evicted.forEach(Held::evict);
         if (rejected) {
             closeQuietly(loaded.model());
             entry.future.completeExceptionally(loaded.bytes() > budgetBytes
@@ -199,15 +292,22 @@ public final class MultiModelCache implements AutoCloseable {
             return;
         }
         loads.incrementAndGet();
-        entry.future.complete(loaded);
+        entry.future.complete(held);
     }
 
     /** Forgets a model whose session was closed under a call (evicted), so the next acquire loads it again. */
-    public synchronized void invalidate(String target, OnnxModel model) {
-        Entry e = entries.get(target);
-        if (e != null && e.loaded != null && e.loaded.model() == model) {
-            entries.remove(target);
-            usedBytes -= e.loaded.bytes();
+    public void invalidate(String target, OnnxModel model) {
+        Held gone = null;
+        synchronized (this) {
+            Entry e = entries.get(target);
+            if (e != null && e.loaded != null && e.loaded.loaded.model() == model) {
+                entries.remove(target);
+                usedBytes -= e.loaded.loaded.bytes();
+                gone = e.loaded;
+            }
+        }
+        if (gone != null) {
+            gone.evict();
         }
     }
 
@@ -263,7 +363,7 @@ public final class MultiModelCache implements AutoCloseable {
     /** Stops loading and closes every loaded model (after the predictions running on them). */
     @Override
     public void close() {
-        List<OnnxModel> loaded = new ArrayList<>();
+        List<Held> loaded = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -271,13 +371,13 @@ public final class MultiModelCache implements AutoCloseable {
             closed = true;
             for (Entry e : entries.values()) {
                 if (e.loaded != null) {
-                    loaded.add(e.loaded.model());
+                    loaded.add(e.loaded);
                 }
             }
             entries.clear();
             usedBytes = 0;
         }
         loaders.shutdownNow();
-        loaded.forEach(MultiModelCache::closeQuietly);
+        loaded.forEach(Held::evict);
     }
 }

@@ -109,6 +109,46 @@ class MultiModelTest {
     }
 
     @Test
+    void evictionUnderConcurrentThrashNeverFailsACall() throws Exception {
+        assertThat(deployMultiModel("mme", "s3://mlgate-models/mm-")).isEqualTo(DeploymentOutcome.serving());
+        MultiModelCache cache = runtime.servingVariant("mme", "AllTraffic").orElseThrow().multiModel();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int offset = t;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        String target = String.valueOf(1 + (i + offset) % 5);
+                        try {
+                            InvocationResult r = call("mme", target);
+                            if (new String(r.body(), StandardCharsets.UTF_8).contains("setosa")) {
+                                answered.incrementAndGet();
+                            }
+                        } catch (BusyException e) {
+                            // a full loader queue is the one refusal allowed: it is not a failed model call
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : all) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(failures.get()).as("calls that failed because their model was evicted").isZero();
+        assertThat(answered.get()).isGreaterThan(600);
+        assertThat(cache.evictions()).isPositive();
+        assertThat(cache.usedBytes()).isLessThanOrEqualTo(cache.budgetBytes());
+    }
+
+    @Test
     void targetsAreCheckedAndMissingModelsAreValidationErrors() throws Exception {
         deployMultiModel("mme", "s3://mlgate-models/mm-");
         assertThatThrownBy(() -> call("mme", "9")).isInstanceOf(InvalidInputException.class)
