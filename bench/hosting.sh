@@ -5,6 +5,7 @@
 # Prometheus histogram. Everything is created the way a user does it: `mlgate model upload`, then the AWS CLI v2
 # against the gateway's SageMaker control plane.
 # Usage: bench/hosting.sh [duration-seconds (20)] [warmup-seconds (10)] [audit-sync (batched)]
+# Environment: CONNECTIONS (default 16,64), ENDPOINTS (default "single ab multi-hits multi-misses pipe").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20}"
@@ -71,28 +72,29 @@ endpoint ab "$(variant A bench-a)" "$(variant B bench-b)"
 endpoint multi "$(variant AllTraffic bench-mm)"
 endpoint pipe "$(variant AllTraffic bench-pipe)"
 
-run() { # label endpoint [bench options]
-  local label=$1 name=$2; shift 2
+run() { # key label endpoint [bench options]
+  local key=$1 label=$2 name=$3; shift 3
+  case " ${ENDPOINTS:-single ab multi-hits multi-misses pipe} " in *" $key "*) ;; *) return 0 ;; esac
   echo
   echo "### $label (endpoint $name)"
   echo
   mlgate bench invoke --url "$url" --profile demo-admin --credentials "$home/keys/demo-credentials" \
-    --ca "$home/keys/dev-ca.pem" --endpoint "$name" --connections 16,64 --duration "$duration" \
+    --ca "$home/keys/dev-ca.pem" --endpoint "$name" --connections "${CONNECTIONS:-16,64}" --duration "$duration" \
     --warmup "$warmup" "$@"
 }
 # warm the gateway's JIT on every endpoint first, so the first measured scenario is not penalised
 for ep in single ab pipe; do
   mlgate bench invoke --url "$url" --profile demo-admin --credentials "$home/keys/demo-credentials" \
-    --ca "$home/keys/dev-ca.pem" --endpoint "$ep" --connections 16 --duration 5 --warmup 10 \
+    --ca "$home/keys/dev-ca.pem" --endpoint "$ep" --connections "$(c=${CONNECTIONS:-16,64}; echo ${c%%,*})" --duration 5 --warmup 10 \
     $([ "$ep" = pipe ] && echo --body "$(python3 -c 'print(",".join(str(2*x-3) for x in (5.1,3.5,1.4,0.2)))')") >/dev/null
 done
 echo "audit sync: $sync; $(nproc) cores; each variant 2 instances; multi-model cache 5KB: the iris copies are 1.6KB each,"
 echo "so 'hits' cycles 2 models that stay loaded and 'misses' cycles 8 models through a cache that keeps 3 (LRU: every call misses)"
-run "single model" single
-run "two variants 1:1" ab
-run "multi-model, cache hits" multi --target-models 1,2
-run "multi-model, cache misses" multi --target-models "$(seq -s, 1 8)"
-run "3-step pipeline" pipe --body "$(python3 -c 'print(",".join(str(2*x-3) for x in (5.1,3.5,1.4,0.2)))')"
+run single "single model" single
+run ab "two variants 1:1" ab
+run multi-hits "multi-model, cache hits" multi --target-models 1,2
+run multi-misses "multi-model, cache misses" multi --target-models "$(seq -s, 1 8)"
+run pipe "3-step pipeline" pipe --body "$(python3 -c 'print(",".join(str(2*x-3) for x in (5.1,3.5,1.4,0.2)))')"
 
 echo
 echo "### OverheadLatency (gateway histogram, all calls above)"
