@@ -41,7 +41,7 @@ class PolicyValidateCommandTest extends ConsoleCapture {
         assertThat(run("policy", "validate", p.toString())).isZero();
         assertThat(stdout().lines().toList()).containsExactly(
                 p + ":3:46 WARNING UNKNOWN_SERVICE Statement.Action: service prefix 'foo' is not in the action catalogue"
-                        + " (cloudtrail, cloudtrail-data, iam, kms, mlgate, sagemaker, sts); check the spelling");
+                        + " (application-autoscaling, cloudtrail, cloudtrail-data, iam, kms, mlgate, sagemaker, sts); check the spelling");
     }
 
     @Test
