@@ -1,5 +1,10 @@
 package io.mlgate.autoscaling;
 
+import static io.mlgate.protocol.json.StoredJson.array;
+import static io.mlgate.protocol.json.StoredJson.bool;
+import static io.mlgate.protocol.json.StoredJson.integer;
+import static io.mlgate.protocol.json.StoredJson.number;
+import static io.mlgate.protocol.json.StoredJson.text;
 import io.mlgate.kms.AtomicFileWriter;
 import io.mlgate.protocol.json.JsonServiceException;
 
@@ -319,48 +324,8 @@ public final class AutoscalingState {
         }
     }
 
-    private static Iterable<JsonNode> array(JsonNode n, String field) {
-        JsonNode a = n.get(field);
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("missing array " + field);
-        }
-        return a;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isString()) {
-            throw new IllegalArgumentException("missing text " + field);
-        }
-        return v.stringValue();
-    }
-
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException("missing integer " + field);
-        }
-        return v.intValue();
-    }
-
     private static Integer optionalInteger(JsonNode n, String field) {
         return n.has(field) ? integer(n, field) : null;
-    }
-
-    private static double number(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new IllegalArgumentException("missing number " + field);
-        }
-        return v.doubleValue();
-    }
-
-    private static boolean bool(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isBoolean()) {
-            throw new IllegalArgumentException("missing boolean " + field);
-        }
-        return v.booleanValue();
     }
 
     private static Instant time(JsonNode n, String field) {

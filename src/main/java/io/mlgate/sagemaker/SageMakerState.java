@@ -1,11 +1,17 @@
 package io.mlgate.sagemaker;
 
+import static io.mlgate.protocol.json.StoredJson.array;
+import static io.mlgate.protocol.json.StoredJson.bool;
+import static io.mlgate.protocol.json.StoredJson.instant;
+import static io.mlgate.protocol.json.StoredJson.integer;
+import static io.mlgate.protocol.json.StoredJson.nullableText;
+import static io.mlgate.protocol.json.StoredJson.number;
+import static io.mlgate.protocol.json.StoredJson.text;
 import io.mlgate.kms.AtomicFileWriter;
 import io.mlgate.protocol.json.JsonServiceException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -655,59 +661,5 @@ public final class SageMakerState {
             out.add(s.stringValue());
         }
         return out;
-    }
-
-    private static Iterable<JsonNode> array(JsonNode n, String field) {
-        JsonNode a = n.get(field);
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("missing array " + field);
-        }
-        return a;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isString()) {
-            throw new IllegalArgumentException("missing text " + field);
-        }
-        return v.stringValue();
-    }
-
-    private static String nullableText(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : text(n, field);
-    }
-
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException("missing integer " + field);
-        }
-        return v.intValue();
-    }
-
-    private static double number(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new IllegalArgumentException("missing number " + field);
-        }
-        BigDecimal d = v.decimalValue();
-        return d.doubleValue();
-    }
-
-    private static boolean bool(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isBoolean()) {
-            throw new IllegalArgumentException("missing boolean " + field);
-        }
-        return v.booleanValue();
-    }
-
-    private static Instant instant(JsonNode n, String field) {
-        try {
-            return Instant.parse(text(n, field));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("bad time " + field);
-        }
     }
 }

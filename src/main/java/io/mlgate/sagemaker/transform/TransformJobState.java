@@ -1,5 +1,10 @@
 package io.mlgate.sagemaker.transform;
 
+import static io.mlgate.protocol.json.StoredJson.array;
+import static io.mlgate.protocol.json.StoredJson.instant;
+import static io.mlgate.protocol.json.StoredJson.integer;
+import static io.mlgate.protocol.json.StoredJson.nullableText;
+import static io.mlgate.protocol.json.StoredJson.text;
 import io.mlgate.kms.AtomicFileWriter;
 import io.mlgate.protocol.json.JsonServiceException;
 
@@ -8,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -294,35 +298,6 @@ public final class TransformJobState {
         return v;
     }
 
-    private static Iterable<JsonNode> array(JsonNode n, String field) {
-        JsonNode a = n.get(field);
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("missing array " + field);
-        }
-        return a;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isString()) {
-            throw new IllegalArgumentException("missing text " + field);
-        }
-        return v.stringValue();
-    }
-
-    private static String nullableText(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : text(n, field);
-    }
-
-    private static int integer(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException("missing integer " + field);
-        }
-        return v.intValue();
-    }
-
     private static Integer nullableInteger(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : integer(n, field);
@@ -334,14 +309,6 @@ public final class TransformJobState {
             throw new IllegalArgumentException("missing integer " + field);
         }
         return v.longValue();
-    }
-
-    private static Instant instant(JsonNode n, String field) {
-        try {
-            return Instant.parse(text(n, field));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("bad time " + field);
-        }
     }
 
     private static Instant nullableInstant(JsonNode n, String field) {
