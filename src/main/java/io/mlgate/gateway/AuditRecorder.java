@@ -122,6 +122,10 @@ public final class AuditRecorder {
                 additional.put("payloadSha256", call.bodySha256());
                 additional.put("payloadBytes", call.body().length);
             }
+            PiiInspection pii = call.pii();
+            if (pii != null) {
+                additional.put("pii", pii(pii));
+            }
             if (call.invokedVariant() != null) {
                 additional.put("invokedProductionVariant", call.invokedVariant());
                 additional.put("modelLatencyMs", call.modelNanos() / 1_000_000.0);
@@ -134,6 +138,37 @@ public final class AuditRecorder {
         }
         event.additionalEventData(additional.build());
         return event.build();
+    }
+
+    /**
+     * What the PII step found and did: the endpoint's mode, whether PII was found, its types and counts (never
+     * values), whether the request was redacted or blocked, why a scan failed, and the response's outcome.
+     */
+    private static EventData pii(PiiInspection pii) {
+        EventData.Builder b = EventData.builder()
+                .put("mode", pii.policy().mode().name().toLowerCase(java.util.Locale.ROOT))
+                .put("detected", pii.detected());
+        if (pii.failure() != null) {
+            b.put("scanFailure", pii.failure().name());
+        } else {
+            b.put("countsByType", counts(pii.request()));
+        }
+        b.put("requestRedacted", pii.requestRedacted());
+        b.put("blocked", pii.blocksRequest());
+        if (pii.response() != null) {
+            EventData.Builder r = EventData.builder().put("countsByType", counts(pii.response()));
+            if (pii.responseOutcome() != null) {
+                r.put("outcome", pii.responseOutcome());
+            }
+            b.put("response", r.build());
+        }
+        return b.build();
+    }
+
+    private static EventData counts(io.mlgate.pii.ScanResult result) {
+        EventData.Builder b = EventData.builder();
+        result.countsByType().forEach((type, n) -> b.put(type.name(), n.longValue()));
+        return b.build();
     }
 
     private UserIdentity identity(GatewayCall call) {

@@ -41,6 +41,9 @@ import io.mlgate.sagemaker.SageMakerService;
 import io.mlgate.sagemaker.SageMakerState;
 import io.mlgate.kms.Keystore;
 import io.mlgate.kms.RootKey;
+import io.mlgate.pii.Detector;
+import io.mlgate.pii.PiiScanner;
+import io.mlgate.pii.Redactor;
 import io.mlgate.kms.root.RootKeySettings;
 import io.mlgate.runtime.EndpointRegistry;
 import io.mlgate.runtime.InferenceService;
@@ -431,17 +434,37 @@ public class CoreConfiguration {
                 Schedulers.boundedElastic());
     }
 
+    /**
+     * The PII scanner, compiled once from {@code mlgate.pii.*}; detector plug-ins are any {@link Detector} beans.
+     * A configuration that does not compile stops the start (never a gateway without its PII layer).
+     */
+    @Bean
+    PiiScanner piiScanner(PiiProperties pii, ObjectProvider<Detector> plugins) {
+        return PiiScanner.of(pii.detectorSettings(), plugins.orderedStream().toList());
+    }
+
+    @Bean
+    PiiInspector piiInspector(PiiProperties pii, PiiScanner scanner, GatewayProperties properties, RootKey rootKey,
+                              SageMakerService sageMaker, Scheduler inferenceScheduler) throws IOException {
+        byte[] key = PiiTokenizationKey.loadOrCreate(properties.keysDir(), rootKey);
+        Redactor redactor = new Redactor(key);
+        java.util.Arrays.fill(key, (byte) 0);
+        EndpointPiiPolicies policies = new EndpointPiiPolicies(pii.defaultPolicy(), pii.endpointPolicies(),
+                sageMaker);
+        return new PiiInspector(scanner, redactor, policies, pii.scanTimeout(), inferenceScheduler);
+    }
+
     @Bean
     IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
                                                     RequestTime time, PrincipalDirectory principals,
-                                                    SageMakerService sageMaker) {
-        return new IamAuthorizationManager(evaluator, properties.region(), time, principals, sageMaker);
+                                                    SageMakerService sageMaker, PiiInspector pii) {
+        return new IamAuthorizationManager(evaluator, properties.region(), time, principals, sageMaker, pii);
     }
 
     @Bean
     InvokeEndpointHandler invokeEndpointHandler(InferenceService inference, Scheduler inferenceScheduler,
-                                                DataCapture capture) {
-        return new InvokeEndpointHandler(inference, inferenceScheduler, capture);
+                                                DataCapture capture, PiiInspector pii) {
+        return new InvokeEndpointHandler(inference, inferenceScheduler, capture, pii);
     }
 
     @Bean

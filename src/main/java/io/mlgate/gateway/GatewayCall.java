@@ -37,6 +37,7 @@ public final class GatewayCall {
     private volatile long modelNanos = -1;
     private volatile Boolean modelCacheHit;
     private volatile long modelLoadWaitNanos;
+    private volatile PiiInspection pii;
 
     private GatewayCall(String requestId, ApiCall apiCall, HttpHeaders requestHeaders) {
         this.requestId = requestId;
@@ -143,4 +144,8 @@ public final class GatewayCall {
     public Boolean modelCacheHit() { return modelCacheHit; }
     public long modelLoadWaitNanos() { return modelLoadWaitNanos; }
     public void servedFromCache(boolean hit, long loadWaitNanos) { this.modelCacheHit = hit; this.modelLoadWaitNanos = loadWaitNanos; }
+
+    /** What the PII step found on this call (InvokeEndpoint under a policy other than OFF), or null. */
+    PiiInspection pii() { return pii; }
+    void pii(PiiInspection inspection) { this.pii = inspection; }
 }

@@ -31,19 +31,25 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
     private final RequestContexts contexts;
     private final PrincipalDirectory principals;
     private final SageMakerTagKeys sageMakerTags;
+    private final PiiInspector pii;
 
     public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                                    PrincipalDirectory principals) {
-        this(evaluator, region, time, principals, null);
+        this(evaluator, region, time, principals, null, null);
     }
 
-    /** @param sageMaker the SageMaker control plane whose tags feed the tag condition keys (null: none) */
-    public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
-                                   PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker) {
+    /**
+     * @param sageMaker the SageMaker control plane whose tags feed the tag condition keys (null: none)
+     * @param pii       the PII step, run before the evaluation so its condition keys are in the context (null: none)
+     */
+    IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
+                            PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker,
+                            PiiInspector pii) {
         this.evaluator = evaluator;
         this.contexts = new RequestContexts(region, time);
         this.principals = principals;
         this.sageMakerTags = new SageMakerTagKeys(sageMaker);
+        this.pii = pii;
     }
 
     @Override
@@ -66,12 +72,14 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
             call.delegateAuthorization();
             return Mono.just(GRANTED);
         }
-        return authentication
+        Mono<Void> inspection = pii == null || call.caller() == null ? Mono.empty() : pii.inspectRequest(call);
+        return inspection.then(authentication)
                 .filter(CallerAuthentication.class::isInstance)
                 .map(auth -> {
                     Caller caller = ((CallerAuthentication) auth).getPrincipal();
                     io.mlgate.iam.eval.RequestContext.Builder keys = contexts.of(context.getExchange(), caller);
                     sageMakerTags.addTo(call, keys);
+                    PiiInspector.addKeys(call, keys);
                     if (call.jsonService() != null && call.jsonBody() != null) {
                         call.jsonService().conditionKeys(api.operation(), call.jsonBody()).forEach(keys::put);
                     }

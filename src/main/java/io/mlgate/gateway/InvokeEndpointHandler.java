@@ -28,11 +28,18 @@ public final class InvokeEndpointHandler {
     private final InferenceService inference;
     private final Scheduler scheduler;
     private final DataCapture capture;
+    private final PiiInspector pii;
 
     public InvokeEndpointHandler(InferenceService inference, Scheduler scheduler, DataCapture capture) {
+        this(inference, scheduler, capture, null);
+    }
+
+    /** @param pii the PII step whose verdict this handler enforces (null: no PII layer) */
+    InvokeEndpointHandler(InferenceService inference, Scheduler scheduler, DataCapture capture, PiiInspector pii) {
         this.inference = inference;
         this.scheduler = scheduler;
         this.capture = capture;
+        this.pii = pii;
     }
 
     public Mono<Void> handle(ServerWebExchange exchange) {
@@ -55,14 +62,35 @@ public final class InvokeEndpointHandler {
                     "1 validation error detected: Value at 'inferenceId' failed to satisfy constraint: Member must "
                             + "have length between 1 and 64 and match pattern \\A\\S[\\p{Print}]*\\z"));
         }
-        byte[] body = call.body();
+        PiiInspection inspection = call.pii();
+        if (inspection != null && inspection.blocksRequest()) {
+            return ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON,
+                    blockedMessage(inspection)));
+        }
+        byte[] body = inspection == null ? call.body() : inspection.modelBody(call.body());
         return Mono.fromCallable(() -> inference.invokeAsync(api.endpointName(), targetVariant, targetModel, body,
                         contentType, accept))
                 .subscribeOn(scheduler)
                 .flatMap(Mono::fromFuture)
                 .onErrorMap(java.util.concurrent.CompletionException.class, InferenceService::unwrap)
+                .flatMap(result -> {
+                    if (pii == null || inspection == null) {
+                        return Mono.just(result);
+                    }
+                    byte[] original = result.body();
+                    PiiInspector.ResponseVerdict verdict = pii.inspectResponse(inspection, original,
+                            result.contentType());
+                    if (verdict instanceof PiiInspector.ResponseVerdict.Withhold w) {
+                        call.served(result.invokedVariant(), result.modelLatencyNanos());
+                        return Mono.error(new ResponseWithheldException(w.message()));
+                    }
+                    byte[] answer = ((PiiInspector.ResponseVerdict.Pass) verdict).body();
+                    return Mono.just(answer == original ? result : result.withBody(answer));
+                })
                 .doOnNext(result -> capture.capture(api.endpointName(), inferenceId, body, contentType, result))
                 .flatMap(result -> respond(exchange, call, result, customAttributes))
+                .onErrorResume(ResponseWithheldException.class, e ->
+                        ErrorResponder.write(exchange, new AwsError(424, "ModelError", e.getMessage())))
                 .onErrorResume(EndpointNotFoundException.class, e ->
                         ErrorResponder.write(exchange, AwsError.validation(AwsProtocol.REST_JSON, e.getMessage())))
                 .onErrorResume(EndpointUnavailableException.class, e ->
@@ -92,6 +120,23 @@ public final class InvokeEndpointHandler {
             case "AccessDeniedException" -> "KMSAccessDeniedException";
             default -> "KMSInvalidStateException";
         };
+    }
+
+    /** The ValidationError message of a request the PII step blocks: the types found, never the values. */
+    static String blockedMessage(PiiInspection inspection) {
+        if (inspection.failure() != null) {
+            return "The request could not be inspected for PII (" + inspection.failure() + ") and is blocked: "
+                    + "the PII layer fails closed.";
+        }
+        return "The request contains PII (" + inspection.requestTypes() + ") and the endpoint's PII policy "
+                + "blocks it.";
+    }
+
+    /** A model answer the endpoint's PII policy does not let out. */
+    private static final class ResponseWithheldException extends RuntimeException {
+        ResponseWithheldException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     static final String CUSTOM_ATTRIBUTES = "X-Amzn-SageMaker-Custom-Attributes";

@@ -22,6 +22,12 @@ public record InvocationResult(byte[] body, String contentType, String invokedVa
         body = body.clone();
     }
 
+    /** This result with another body (a redacted answer), everything else unchanged. */
+    public InvocationResult withBody(byte[] newBody) {
+        return new InvocationResult(newBody, contentType, invokedVariant, modelLatencyNanos, targetModel, cacheHit,
+                modelLoadWaitNanos);
+    }
+
     /** A copy of the response body. */
     @Override
     public byte[] body() {

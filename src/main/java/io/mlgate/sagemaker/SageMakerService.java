@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import io.mlgate.pii.PiiPolicy;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -405,7 +406,7 @@ public final class SageMakerService implements JsonService {
         }
         String role = r.string("ExecutionRoleArn", false, 20, 2048, ROLE_ARN, ROLE_ARN_TEXT);
         boolean isolation = r.bool("EnableNetworkIsolation");
-        Map<String, String> tags = tags(body, false);
+        Map<String, String> tags = piiTagsOnlyOn(Kind.ENDPOINT_CONFIG, Kind.MODEL, tags(body, false));
         return new ModelRequest(name, arnOf(Kind.MODEL, name, account), containers, pipeline, role, isolation, tags);
     }
 
@@ -683,7 +684,7 @@ public final class SageMakerService implements JsonService {
         String kms = r.string("KmsKeyId", false, 0, 2048, KMS_KEY_ID, "^[a-zA-Z0-9:/_-]*$");
         DataCaptureConfig capture = r.has("DataCaptureConfig") ? dataCapture(SageMakerRequest.structure(
                 r.raw("DataCaptureConfig"), r.pathOf("DataCaptureConfig"), CAPTURE_MEMBERS)) : null;
-        Map<String, String> tags = tags(body, false);
+        Map<String, String> tags = piiTagsOnlyOn(Kind.ENDPOINT_CONFIG, Kind.ENDPOINT_CONFIG, tags(body, false));
         return new EndpointConfig(name, arnOf(Kind.ENDPOINT_CONFIG, name, account), account, variants, kms, capture,
                 now(), tags);
     }
@@ -850,7 +851,7 @@ public final class SageMakerService implements JsonService {
         String name = r.string("EndpointName", true, 0, 63, NAME, NAME_TEXT);
         String config = r.string("EndpointConfigName", true, 0, 63, NAME, NAME_TEXT);
         return new EndpointRequest(name, arnOf(Kind.ENDPOINT, name, account), config, false, Set.of(),
-                tags(body, false));
+                piiTagsOnlyOn(Kind.ENDPOINT_CONFIG, Kind.ENDPOINT, tags(body, false)));
     }
 
     private EndpointRequest parseUpdateEndpoint(JsonNode body, String account) throws JsonServiceException {
@@ -1302,6 +1303,42 @@ public final class SageMakerService implements JsonService {
         return tags;
     }
 
+    /**
+     * Checks the {@code mlgate:pii-*} tags (the endpoint's PII policy, docs/pii.md): they belong on an endpoint
+     * configuration and must parse; anywhere else, or with a bad value, the request fails with a ValidationException.
+     */
+    private static Map<String, String> piiTagsOnlyOn(Kind allowed, Kind kind, Map<String, String> tags)
+            throws JsonServiceException {
+        if (!PiiPolicy.hasPolicyTags(tags)) {
+            return tags;
+        }
+        if (kind != allowed) {
+            throw SageMakerErrors.validation("Tags with keys starting with '" + PiiPolicy.TAG_PREFIX
+                    + "' set an endpoint's PII policy and belong on an endpoint configuration.");
+        }
+        try {
+            PiiPolicy.detect().withTags(tags);
+        } catch (IllegalArgumentException e) {
+            throw SageMakerErrors.validation("Invalid PII policy: " + e.getMessage() + ".");
+        }
+        return tags;
+    }
+
+    /**
+     * The tags of the endpoint configuration an endpoint serves now (its current deployment's), for the gateway's
+     * PII policy; empty when the endpoint or that configuration is not held. The map returned is the held one (the
+     * same object until the tags change), so callers may cache what they derive from it.
+     */
+    public Map<String, String> servedConfigTags(String accountId, String endpointName) {
+        SageMakerState.Snapshot s = state.snapshot();
+        SageMakerEndpoint e = s.endpoints().get(arnOf(Kind.ENDPOINT, endpointName, accountId));
+        if (e == null || e.current() == null) {
+            return Map.of();
+        }
+        EndpointConfig c = s.configs().get(arnOf(Kind.ENDPOINT_CONFIG, e.current().endpointConfigName(), accountId));
+        return c == null ? Map.of() : c.tags();
+    }
+
     private static String[] fieldNames(JsonNode body) {
         List<String> names = new ArrayList<>();
         body.properties().forEach(e -> names.add(e.getKey()));
@@ -1324,7 +1361,7 @@ public final class SageMakerService implements JsonService {
             throw SageMakerErrors.validation("ARN should be scoped to correct region: " + region);
         }
         switch (operation) {
-            case "AddTags" -> tags(body, true);
+            case "AddTags" -> piiTagsOnlyOn(Kind.ENDPOINT_CONFIG, parsed.kind(), tags(body, true));
             case "DeleteTags" -> tagKeys(r);
             default -> {
                 r.string("NextToken", false, 0, 8192);
