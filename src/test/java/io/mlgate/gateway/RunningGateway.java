@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * (keys, audit, data generated as on a first start) and a copy of the repository's demo policies/. Subclasses share one
  * application context.
  */
-@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = {GatewayApplication.class, FaultInjectingDetector.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class RunningGateway {
 
     static Path home;
