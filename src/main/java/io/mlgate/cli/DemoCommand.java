@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code mlgate demo}: commands that (re)build the demo's assets. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Build the demo's assets.",
-        subcommands = {DemoCommand.TrainIris.class, DemoCommand.FeatureStep.class})
+        subcommands = {DemoCommand.TrainIris.class, DemoCommand.FeatureStep.class, DemoCommand.EchoModelFiles.class})
 final class DemoCommand implements Runnable {
 
     @Override
@@ -96,6 +96,41 @@ final class DemoCommand implements Runnable {
             java.nio.file.Files.write(onnx, io.mlgate.runtime.FeatureTransforms.affine(name, scale, shift));
             java.nio.file.Files.write(json, io.mlgate.runtime.FeatureTransforms.descriptor(name, scale.length).toJson());
             System.out.println("wrote " + onnx + " and " + json);
+            return 0;
+        }
+    }
+
+    /**
+     * {@code mlgate demo echo-model --out DIR [--name echo] [--shape 1]}: writes the echo model (ONNX {@code Identity}
+     * on a string tensor; {@link io.mlgate.runtime.EchoModel}) as NAME.onnx and its text-model descriptor
+     * NAME.model.json, ready for {@code mlgate model upload DIR/NAME.onnx --name NAME}.
+     */
+    @Command(name = "echo-model", mixinStandardHelpOptions = true,
+            description = "Write the echo model (a text model that answers every text with itself) and its descriptor.")
+    static final class EchoModelFiles implements Callable<Integer> {
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
+        Path out;
+
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = io.mlgate.runtime.EchoModel.NAME,
+                description = "model name; writes NAME.onnx and NAME.model.json (default: ${DEFAULT-VALUE})")
+        String name;
+
+        @Option(names = "--shape", paramLabel = "D", split = ",", defaultValue = "1",
+                description = "the string tensor's shape, each dimension 1 or -1 (dynamic): 1 (default) or 1,1")
+        long[] shape;
+
+        @Override
+        public Integer call() throws Exception {
+            io.mlgate.runtime.EchoModel.Written written;
+            try {
+                written = io.mlgate.runtime.EchoModel.write(out, name, shape);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+            System.out.println("wrote " + written.onnx() + " and " + written.descriptor());
+            System.out.println("upload it with: ./mlgate model upload " + written.onnx() + " --name " + name);
             return 0;
         }
     }

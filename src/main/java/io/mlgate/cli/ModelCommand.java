@@ -129,8 +129,8 @@ public final class ModelCommand implements Runnable {
         String name;
 
         @Option(names = "--descriptor", paramLabel = "JSON",
-                description = "the model descriptor (inputName, outputName, featureNames, labels, outputKind); "
-                        + "default: FILE.model.json beside the model")
+                description = "the model descriptor (inputName, outputName, featureNames, labels, outputKind; "
+                        + "inputKind text for text models); default: FILE.model.json beside the model")
         Path descriptor;
 
         @Option(names = "--key", paramLabel = "KEY",

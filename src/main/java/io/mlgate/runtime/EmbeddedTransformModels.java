@@ -24,6 +24,8 @@ import java.util.function.Function;
  * {@link EmbeddedEndpointRuntime} does for endpoints. Each record is parsed on its own (so one bad line fails alone)
  * and a mini-batch's valid rows run in one model call; a model call that fails is retried row by row so the failure
  * is pinned to its record. Output records are single predictions ({@link InvocationOutput#predictionJson}).
+ * A text model ({@link InputKind#TEXT}) answers each record (one line of UTF-8 text) with its output text, which
+ * must be one line too (an answer with a line break fails its record as a ModelError).
  *
  * <p>Inference pipelines and multi-model containers are refused with a FailureReason, as for endpoints.
  */
@@ -109,6 +111,13 @@ public final class EmbeddedTransformModels implements TransformModels {
 
         @Override
         public List<RecordOutcome> transform(List<byte[]> records, String contentType) {
+            if (model.inputKind() == InputKind.TEXT) {
+                List<RecordOutcome> outcomes = new ArrayList<>(records.size());
+                for (byte[] record : records) {
+                    outcomes.add(generate(record, contentType));
+                }
+                return outcomes;
+            }
             String parseAs = recordType(contentType);
             RecordOutcome[] outcomes = new RecordOutcome[records.size()];
             List<float[]> rows = new ArrayList<>();
@@ -134,6 +143,27 @@ public final class EmbeddedTransformModels implements TransformModels {
                 }
             }
             return Arrays.asList(outcomes);
+        }
+
+        /** A text model on one record: the record's text in, one line of text out. */
+        private RecordOutcome generate(byte[] record, String contentType) {
+            String text;
+            try {
+                text = InvocationInput.text(record, contentType);
+            } catch (InvalidInputException e) {
+                return RecordOutcome.failed("ValidationError", e.getMessage()
+                        .replace("the request body", "the record"));
+            }
+            try {
+                String answer = model.generate(text);
+                if (answer.indexOf('\n') >= 0 || answer.indexOf('\r') >= 0) {
+                    return RecordOutcome.failed("ModelError", "the model's answer holds a line break; the output "
+                            + "of one record must be one line");
+                }
+                return RecordOutcome.ok(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (ModelInvocationException e) {
+                return RecordOutcome.failed("ModelError", e.getMessage());
+            }
         }
 
         private ClassificationResult[] predict(float[][] rows) {

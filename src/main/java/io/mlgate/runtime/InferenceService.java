@@ -1,5 +1,6 @@
 package io.mlgate.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,6 +11,12 @@ import java.util.concurrent.ExecutionException;
  * variant), decodes the body, runs the model and encodes the predictions. Inline variants run on the calling
  * thread; variants with instances queue the call to their workers; multi-model variants first get the targeted
  * model from their cache (loading it without holding up other models' calls). Thread-safe.
+ *
+ * <p>The body is decoded, and the Accept header negotiated, after the kind of model that will serve it: feature
+ * models take CSV or JSON rows and answer JSON predictions ({@link InvocationInput#parse},
+ * {@link InvocationOutput#contentTypeFor}); text models take the body as UTF-8 text and answer their output text
+ * ({@link InvocationInput#text}, {@link InvocationOutput#textContentTypeFor}). Both are checked on the calling
+ * thread, before the call is queued, so a bad request never takes a worker.
  */
 public final class InferenceService {
     private final EndpointRegistry registry;
@@ -47,10 +54,9 @@ public final class InferenceService {
     public CompletableFuture<InvocationResult> invokeAsync(String endpointName, String targetVariant,
             String targetModel, byte[] body, String contentType, String accept) {
         Endpoint endpoint = registry.require(endpointName);
-        String responseType = InvocationOutput.contentTypeFor(accept);
         CompletableFuture<InvocationResult> first;
         try {
-            first = attempt(endpoint, targetVariant, targetModel, body, contentType, responseType);
+            first = attempt(endpoint, targetVariant, targetModel, body, contentType, accept);
         } catch (ModelInvocationException e) {
             first = CompletableFuture.failedFuture(e);
         }
@@ -66,7 +72,7 @@ public final class InferenceService {
                 Endpoint now = registry.find(endpointName).orElse(null);
                 if (now != null && now != endpoint) {
                     try {
-                        return attempt(now, targetVariant, targetModel, body, contentType, responseType);
+                        return attempt(now, targetVariant, targetModel, body, contentType, accept);
                     } catch (RuntimeException e) {
                         return CompletableFuture.failedFuture(e);
                     }
@@ -77,7 +83,7 @@ public final class InferenceService {
     }
 
     private static CompletableFuture<InvocationResult> attempt(Endpoint endpoint, String targetVariant,
-            String targetModel, byte[] body, String contentType, String responseType) {
+            String targetModel, byte[] body, String contentType, String accept) {
         ProductionVariant variant;
         if (targetVariant == null) {
             variant = endpoint.chooseVariant();
@@ -92,28 +98,28 @@ public final class InferenceService {
                 throw new InvalidInputException("endpoint " + endpoint.name() + " is a multi-model endpoint: "
                         + "the X-Amzn-SageMaker-Target-Model header names the model to invoke");
             }
-            return multiModel(variant, cache, targetModel, body, contentType, responseType);
+            return multiModel(variant, cache, targetModel, body, contentType, accept);
         }
         if (targetModel != null) {
             throw new InvalidInputException("endpoint " + endpoint.name()
                     + " is not a multi-model endpoint: the X-Amzn-SageMaker-Target-Model header is not allowed");
         }
-        float[][] rows = InvocationInput.parse(body, contentType, variant.model().featureCount());
+        Call call = Call.decode(variant.model(), body, contentType, accept);
         VariantWorkers workers = variant.workers();
         if (workers == null) {
-            return CompletableFuture.completedFuture(run(variant.model(), rows, responseType, variant.name()));
+            return CompletableFuture.completedFuture(call.run(variant.model(), variant.name()));
         }
-        return workers.submit(own -> run(own, rows, responseType, variant.name()));
+        return workers.submit(own -> call.run(own, variant.name()));
     }
 
     private static CompletableFuture<InvocationResult> multiModel(ProductionVariant variant, MultiModelCache cache,
-            String targetModel, byte[] body, String contentType, String responseType) {
+            String targetModel, byte[] body, String contentType, String accept) {
         return cache.acquire(targetModel).thenCompose(lease -> {
             try {
-                float[][] rows = InvocationInput.parse(body, contentType, lease.model().featureCount());
+                Call call = Call.decode(lease.model(), body, contentType, accept);
                 return variant.workers().submit(unused -> {
                     try {
-                        InvocationResult r = run(lease.model(), rows, responseType, variant.name());
+                        InvocationResult r = call.run(lease.model(), variant.name());
                         return new InvocationResult(r.body(), r.contentType(), r.invokedVariant(),
                                 r.modelLatencyNanos(), targetModel, lease.cacheHit(), lease.loadWaitNanos());
                     } finally {
@@ -127,11 +133,37 @@ public final class InferenceService {
         });
     }
 
-    private static InvocationResult run(VariantModel model, float[][] rows, String responseType, String variant) {
-        long start = System.nanoTime();
-        ClassificationResult[] results = model.predict(rows);
-        long latency = System.nanoTime() - start;
-        return new InvocationResult(InvocationOutput.toJson(results), responseType, variant, latency);
+    /**
+     * A decoded call, ready to run on whichever copy of the model a worker holds: feature rows or one text, and the
+     * response content type already negotiated.
+     */
+    private record Call(float[][] rows, String text, String responseType) {
+
+        /**
+         * Decodes the body for {@code model}'s input kind and negotiates the response type.
+         *
+         * @throws InvalidInputException if the body, its content type or the Accept header is not acceptable
+         */
+        static Call decode(VariantModel model, byte[] body, String contentType, String accept) {
+            if (model.inputKind() == InputKind.TEXT) {
+                String text = InvocationInput.text(body, contentType);
+                return new Call(null, text, InvocationOutput.textContentTypeFor(accept, contentType));
+            }
+            String responseType = InvocationOutput.contentTypeFor(accept);
+            return new Call(InvocationInput.parse(body, contentType, model.featureCount()), null, responseType);
+        }
+
+        InvocationResult run(VariantModel model, String variant) {
+            long start = System.nanoTime();
+            byte[] answer;
+            if (text != null) {
+                answer = model.generate(text).getBytes(StandardCharsets.UTF_8);
+            } else {
+                answer = InvocationOutput.toJson(model.predict(rows));
+            }
+            long latency = System.nanoTime() - start;
+            return new InvocationResult(answer, responseType, variant, latency);
+        }
     }
 
     /** The failure inside CompletableFuture's wrappers. */

@@ -1,5 +1,11 @@
 package io.mlgate.runtime;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +34,20 @@ import tools.jackson.core.json.JsonReadFeature;
  * Every value must be a finite number that fits a 32-bit float. Anything else is an {@link InvalidInputException}
  * whose message names what is wrong and where (1-based row and column). Messages quote at most
  * {@value #MAX_QUOTED_CHARS} characters of an offending value, never the body.
+ *
+ * <p>A text model ({@link InputKind#TEXT}) takes the body as it is instead ({@link #text}): any {@code type/subtype}
+ * content type whose charset, if given, is UTF-8 or US-ASCII; the body must be non-empty, valid in that charset and
+ * at most {@value #MAX_TEXT_BYTES} bytes.
  */
 public final class InvocationInput {
     /** Default limit on rows per request. */
     public static final int MAX_ROWS = 1000;
+
+    /**
+     * The most bytes of text a text model takes in one call: SageMaker's InvokeEndpoint payload limit (6 MiB), a
+     * bound of its own beside the gateway's body limit because the text is copied into a Java string and a tensor.
+     */
+    public static final int MAX_TEXT_BYTES = 6 * 1024 * 1024;
 
     static final int MAX_QUOTED_CHARS = 16;
     private static final Set<String> CHARSETS = Set.of("utf-8", "utf8", "us-ascii", "ascii");
@@ -67,6 +83,66 @@ public final class InvocationInput {
             parseJson(body, rows);
         }
         return rows.toArray();
+    }
+
+    /** {@link #text(byte[], String, int)} with the limit {@value #MAX_TEXT_BYTES}. */
+    public static String text(byte[] body, String contentType) {
+        return text(body, contentType, MAX_TEXT_BYTES);
+    }
+
+    /**
+     * Decodes the body of a call to a text model: the whole body is one text, passed on unchanged (no trimming, a
+     * byte order mark stays part of it). Messages never quote the body.
+     *
+     * @throws InvalidInputException if the content type is missing, malformed or declares another charset than
+     *                               UTF-8 / US-ASCII, or the body is empty, longer than {@code maxBytes} or not
+     *                               valid in its charset (the message names the byte offset)
+     */
+    public static String text(byte[] body, String contentType, int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        if (contentType == null || contentType.isBlank()) {
+            throw new InvalidInputException("the request has no content type; a text model takes a type/subtype "
+                    + "such as text/plain or application/json, in UTF-8");
+        }
+        MediaType type = MediaType.parse(contentType);
+        if (type == null) {
+            throw new InvalidInputException("malformed content type " + quote(contentType, 64)
+                    + "; expected type/subtype");
+        }
+        String charsetName = type.parameters().get("charset");
+        Charset charset = StandardCharsets.UTF_8;
+        if (charsetName != null) {
+            String lower = charsetName.toLowerCase(Locale.ROOT);
+            if (!CHARSETS.contains(lower)) {
+                throw new InvalidInputException("unsupported charset " + quote(charsetName, 32) + "; use UTF-8");
+            }
+            if (lower.contains("ascii")) {
+                charset = StandardCharsets.US_ASCII;
+            }
+        }
+        if (body == null || body.length == 0) {
+            throw new InvalidInputException("the request body is empty");
+        }
+        if (body.length > maxBytes) {
+            throw new InvalidInputException("the request body is " + body.length
+                    + " bytes; a text model takes at most " + maxBytes);
+        }
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(body.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isUnderflow()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new InvalidInputException("the request body is not valid " + charset.name() + " (byte offset "
+                    + in.position() + ")");
+        }
+        return out.flip().toString();
     }
 
     private enum Format { CSV, JSON }

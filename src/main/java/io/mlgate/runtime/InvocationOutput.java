@@ -8,7 +8,8 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Encodes classification results as the InvokeEndpoint response body and negotiates its content type.
+ * Encodes classification results as the InvokeEndpoint response body and negotiates its content type. (A text
+ * model's answer is its output string in UTF-8, under the type {@link #textContentTypeFor} picks.)
  *
  * <p>The body is UTF-8 JSON, one prediction per input row, in row order; probabilities are listed in the model's
  * label order:
@@ -48,6 +49,50 @@ public final class InvocationOutput {
         }
         throw new InvalidInputException("unsupported Accept " + InvocationInput.quote(accept, 64)
                 + "; this endpoint returns application/json");
+    }
+
+    /** The type a text model's answer is labelled with when the caller's Accept rules out its request's type. */
+    public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    /**
+     * Returns the content type of a text model's answer (the model's output string, UTF-8): a text model answers in
+     * the kind of text it was given, so
+     * <ol>
+     *   <li>without an Accept header, the request's Content-Type, exactly as sent;</li>
+     *   <li>with one, the request's Content-Type if any media range with q &gt; 0 admits it ({@code type/subtype},
+     *       {@code type/*} or {@code *}{@code /*});</li>
+     *   <li>else {@value #TEXT_PLAIN} if a range with q &gt; 0 admits {@code text/plain};</li>
+     *   <li>else the call is refused.</li>
+     * </ol>
+     *
+     * @param requestContentType the request's Content-Type, already accepted by {@link InvocationInput#text}
+     * @throws InvalidInputException if the Accept header admits neither the request's type nor text/plain
+     */
+    public static String textContentTypeFor(String accept, String requestContentType) {
+        if (accept == null || accept.isBlank()) {
+            return requestContentType;
+        }
+        MediaType request = MediaType.parse(requestContentType);
+        boolean plain = false;
+        for (String range : accept.split(",")) {
+            MediaType type = MediaType.parse(range);
+            if (type == null || qualityOf(type) <= 0) {
+                continue;
+            }
+            if (request != null && admits(type, request.type(), request.subtype())) {
+                return requestContentType;
+            }
+            plain |= admits(type, "text", "plain");
+        }
+        if (plain) {
+            return TEXT_PLAIN;
+        }
+        throw new InvalidInputException("unsupported Accept " + InvocationInput.quote(accept, 64)
+                + "; this text model answers with the request's content type or text/plain");
+    }
+
+    private static boolean admits(MediaType range, String type, String subtype) {
+        return range.is("*", "*") || range.is(type, "*") || range.is(type, subtype);
     }
 
     /** Serialises the results in the documented shape. */

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * An inference pipeline (SageMaker's {@code Containers}): models run in order, each one's output rows feeding the
- * next as its input rows; every step but the last outputs {@link OutputKind#FEATURES}, the last classifies. A step
+ * next as its input rows; every step but the last outputs {@link OutputKind#FEATURES}, the last classifies; text
+ * models ({@link InputKind#TEXT}) cannot be steps. A step
  * that fails or returns rows the next step cannot take fails the call with a {@link ModelInvocationException}
  * naming the step (1-based), its container and its model.
  */
@@ -22,8 +23,9 @@ public final class ModelPipeline implements VariantModel {
     private final List<Step> steps;
 
     /**
-     * @throws InvalidModelException if an inner step does not output features, the last does not classify, or a
-     *                               step's declared output width differs from the next step's input width
+     * @throws InvalidModelException if a step is a text model, an inner step does not output features, the last
+     *                               does not classify, or a step's declared output width differs from the next
+     *                               step's input width
      */
     public ModelPipeline(List<Step> steps) {
         this.steps = List.copyOf(steps);
@@ -33,6 +35,10 @@ public final class ModelPipeline implements VariantModel {
         for (int i = 0; i < this.steps.size(); i++) {
             ModelDescriptor d = this.steps.get(i).model().descriptor();
             boolean last = i == this.steps.size() - 1;
+            if (d.inputKind() != InputKind.FEATURES) {
+                throw new InvalidModelException(describe(i) + " is a text model (inputKind text); the steps of an "
+                        + "inference pipeline take and give feature rows, so a text model can only be served alone");
+            }
             if (last && !d.outputKind().classifies()) {
                 throw new InvalidModelException(describe(i) + " is the last step but outputs features; the last "
                         + "step must classify (outputKind probabilities or logits)");
@@ -61,9 +67,21 @@ public final class ModelPipeline implements VariantModel {
                 + s.model().descriptor().name() + ")";
     }
 
+    /** Always {@link InputKind#FEATURES}: text models are refused as steps. */
+    @Override
+    public InputKind inputKind() {
+        return InputKind.FEATURES;
+    }
+
     @Override
     public int featureCount() {
         return steps.get(0).model().featureCount();
+    }
+
+    /** Pipelines classify feature rows; they have no text mode. */
+    @Override
+    public String generate(String text) {
+        throw new ModelInvocationException("an inference pipeline classifies feature rows; it does not take text");
     }
 
     @Override

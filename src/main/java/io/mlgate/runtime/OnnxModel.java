@@ -22,9 +22,11 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
 /**
- * A loaded ONNX classifier: an ONNX Runtime session created from in-memory bytes, checked against its
- * {@link ModelDescriptor}. {@link #predict} is safe to call from many threads; {@link #close} waits for running
- * predictions and frees the native session.
+ * A loaded ONNX model: an ONNX Runtime session created from in-memory bytes, checked against its
+ * {@link ModelDescriptor}. A feature model classifies rows ({@link #predict}) or transforms them for the next
+ * pipeline step ({@link #transform}); a text model ({@link InputKind#TEXT}) answers one string with one string
+ * ({@link #generate}). Safe to call from many threads; {@link #close} waits for running calls and frees the native
+ * session.
  */
 public final class OnnxModel implements VariantModel {
     private static final float PROBABILITY_TOLERANCE = 1e-3f;
@@ -32,20 +34,24 @@ public final class OnnxModel implements VariantModel {
     private final ModelDescriptor descriptor;
     private final OrtSession session;
     private final Set<String> requestedOutputs;
+    /** A text model's input shape, [1] or [1, 1] after the graph's declared rank; null for feature models. */
+    private final long[] textShape;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private OnnxModel(ModelDescriptor descriptor, OrtSession session) {
+    private OnnxModel(ModelDescriptor descriptor, OrtSession session, long[] textShape) {
         this.descriptor = descriptor;
         this.session = session;
         this.requestedOutputs = Set.of(descriptor.outputName());
+        this.textShape = textShape;
     }
 
     /**
      * Creates a session from the model bytes (never from a file) and checks that the graph has exactly one float
      * input named {@code descriptor.inputName()} of shape [batch, featureCount] and a float output named
-     * {@code descriptor.outputName()} of shape [batch, labelCount]; also checks the SHA-256 digest when the
-     * descriptor pins one.
+     * {@code descriptor.outputName()} of shape [batch, labelCount] (a text model: exactly one string input of shape
+     * [1] or [1, 1] and a string output of at most one element, each dimension 1 or dynamic); also checks the
+     * SHA-256 digest when the descriptor pins one.
      *
      * @throws InvalidModelException if the bytes are not a loadable model or do not match the descriptor
      */
@@ -61,8 +67,12 @@ public final class OnnxModel implements VariantModel {
         }
         OrtSession session = OnnxSessions.open(onnx);
         try {
+            if (descriptor.inputKind() == InputKind.TEXT) {
+                long[] textShape = checkTextSignature(session, descriptor);
+                return new OnnxModel(descriptor, session, textShape);
+            }
             checkSignature(session, descriptor);
-            return new OnnxModel(descriptor, session);
+            return new OnnxModel(descriptor, session, null);
         } catch (RuntimeException e) {
             closeQuietly(session, e);
             throw e;
@@ -74,7 +84,12 @@ public final class OnnxModel implements VariantModel {
         return descriptor;
     }
 
-    /** Number of values each input row must have. */
+    @Override
+    public InputKind inputKind() {
+        return descriptor.inputKind();
+    }
+
+    /** Number of values each input row must have (0 for a text model). */
     @Override
     public int featureCount() {
         return descriptor.featureCount();
@@ -94,6 +109,7 @@ public final class OnnxModel implements VariantModel {
      */
     @Override
     public ClassificationResult[] predict(float[][] rows) {
+        requireFeatures();
         if (!descriptor.outputKind().classifies()) {
             throw new ModelInvocationException("model " + descriptor.name()
                     + " outputs features, not classifications: it can only be an inner step of a pipeline");
@@ -118,6 +134,7 @@ public final class OnnxModel implements VariantModel {
      * @throws ModelInvocationException if ONNX Runtime fails, the output has another shape or holds NaN/Infinity
      */
     public float[][] transform(float[][] rows) {
+        requireFeatures();
         int columns = descriptor.labels().size();
         float[] flat = runChecked(rows);
         float[][] out = new float[rows.length][columns];
@@ -130,6 +147,70 @@ public final class OnnxModel implements VariantModel {
             }
         }
         return out;
+    }
+
+    private void requireFeatures() {
+        if (descriptor.inputKind() != InputKind.FEATURES) {
+            throw new ModelInvocationException("model " + descriptor.name() + " is a text model: it takes one text, "
+                    + "not feature rows");
+        }
+    }
+
+    /**
+     * Runs a text model: feeds {@code text} as a one-element string tensor (shape [1] or [1, 1], as the graph
+     * declares) and returns the one string of its output.
+     *
+     * @throws ModelInvocationException if this is not a text model, ONNX Runtime fails, the output is not exactly one
+     *                                  string, or the model is closed
+     */
+    @Override
+    public String generate(String text) {
+        Objects.requireNonNull(text, "text");
+        if (textShape == null) {
+            throw new ModelInvocationException("model " + descriptor.name() + " takes feature rows, not text");
+        }
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new ModelInvocationException("model " + descriptor.name() + " has been unloaded");
+            }
+            return runText(text);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private String runText(String text) {
+        String outputName = descriptor.outputName();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OnnxSessions.environment(), new String[] {text},
+                textShape.clone());
+             OrtSession.Result result = session.run(Map.of(descriptor.inputName(), tensor), requestedOutputs)) {
+            Optional<OnnxValue> value = result.get(outputName);
+            if (value.isEmpty() || !(value.get() instanceof OnnxTensor output)) {
+                throw new ModelInvocationException("model output " + outputName + " is missing or not a tensor");
+            }
+            TensorInfo info = output.getInfo();
+            if (info.type != OnnxJavaType.STRING || info.getNumElements() != 1) {
+                throw new ModelInvocationException("model output " + outputName + " has type " + info.type
+                        + " and shape " + Arrays.toString(info.getShape()) + "; expected exactly one STRING");
+            }
+            return firstString(output.getValue());
+        } catch (OrtException e) {
+            throw new ModelInvocationException("ONNX Runtime failed to run model " + descriptor.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The single string of a one-element string tensor's value (a String, String[] or String[][]...). */
+    private static String firstString(Object value) {
+        Object current = value;
+        while (current instanceof Object[] array && array.length == 1) {
+            current = array[0];
+        }
+        if (current instanceof String s) {
+            return s;
+        }
+        throw new ModelInvocationException("model output is not a single string");
     }
 
     private float[] runChecked(float[][] rows) {
@@ -291,6 +372,62 @@ public final class OnnxModel implements VariantModel {
                     + " has shape " + Arrays.toString(shape) + " but " + expectation
                     + " (expected [-1, " + columns + "], a dynamic batch dimension)");
         }
+    }
+
+    /**
+     * Checks a text model's graph: exactly one input, named as the descriptor says, a string tensor of rank 1 or 2
+     * whose dimensions are 1 or dynamic; the named output a string tensor of rank at most 2, dimensions 1 or dynamic.
+     *
+     * @return the shape the text is fed in: [1] or [1, 1]
+     */
+    private static long[] checkTextSignature(OrtSession session, ModelDescriptor descriptor) {
+        Map<String, NodeInfo> inputs;
+        Map<String, NodeInfo> outputs;
+        try {
+            inputs = session.getInputInfo();
+            outputs = session.getOutputInfo();
+        } catch (OrtException e) {
+            throw new InvalidModelException("ONNX Runtime cannot describe the model: " + e.getMessage(), e);
+        }
+        if (inputs.size() != 1 || !inputs.containsKey(descriptor.inputName())) {
+            throw new InvalidModelException("model " + descriptor.name() + " has inputs " + inputs.keySet()
+                    + " but the descriptor expects exactly one input named " + descriptor.inputName());
+        }
+        long[] in = checkOneString(inputs.get(descriptor.inputName()), "input", descriptor);
+        if (in.length != 1 && in.length != 2) {
+            throw new InvalidModelException("model " + descriptor.name() + " input " + descriptor.inputName()
+                    + " has shape " + Arrays.toString(in) + "; a text model's input is [1] or [1, 1]");
+        }
+        NodeInfo output = outputs.get(descriptor.outputName());
+        if (output == null) {
+            throw new InvalidModelException("model " + descriptor.name() + " has outputs " + outputs.keySet()
+                    + " but the descriptor names output " + descriptor.outputName());
+        }
+        long[] out = checkOneString(output, "output", descriptor);
+        if (out.length > 2) {
+            throw new InvalidModelException("model " + descriptor.name() + " output " + descriptor.outputName()
+                    + " has shape " + Arrays.toString(out) + "; a text model's output is one string");
+        }
+        long[] feed = new long[in.length];
+        Arrays.fill(feed, 1);
+        return feed;
+    }
+
+    /** The shape of a string tensor whose dimensions are all 1 or dynamic (-1); refuses anything else. */
+    private static long[] checkOneString(NodeInfo node, String role, ModelDescriptor descriptor) {
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.STRING) {
+            throw new InvalidModelException("model " + descriptor.name() + " " + role + " " + node.getName()
+                    + " is " + node.getInfo() + "; a text model (inputKind text) needs a string tensor");
+        }
+        long[] shape = tensor.getShape();
+        for (long d : shape) {
+            if (d != 1 && d >= 0) {
+                throw new InvalidModelException("model " + descriptor.name() + " " + role + " " + node.getName()
+                        + " has shape " + Arrays.toString(shape) + "; a text model's " + role
+                        + " holds one string (every dimension 1 or dynamic)");
+            }
+        }
+        return shape;
     }
 
     static String sha256Hex(byte[] bytes) {

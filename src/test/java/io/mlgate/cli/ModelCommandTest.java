@@ -147,6 +147,64 @@ class ModelCommandTest extends ConsoleCapture {
     }
 
     @Test
+    void theEchoModelIsWrittenByTheDemoCommandAndUploadedAsATextModel() throws Exception {
+        Path dir = input.resolve("echo-out");
+        assertThat(run("demo", "echo-model", "--out", dir.toString())).as(stderr()).isZero();
+        assertThat(stdout()).contains("model upload " + dir.resolve("echo.onnx") + " --name echo");
+        Path onnx = dir.resolve("echo.onnx");
+        assertThat(Files.readString(dir.resolve("echo.model.json"))).contains("\"inputKind\" : \"text\"");
+        Path data = output.resolve("data");
+        assertThat(model("upload", onnx.toString(), "--name", "echo", "--key", "alias/models",
+                "--data-dir", data.toString())).as(stderr()).isZero();
+        io.mlgate.runtime.UploadedModels uploads = new io.mlgate.runtime.UploadedModels(
+                new io.mlgate.runtime.store.ModelStore(data));
+        try (io.mlgate.runtime.OnnxModel loaded = uploads.load("echo", kms, 1 << 20)) {
+            assertThat(loaded.descriptor().inputKind()).isEqualTo(io.mlgate.runtime.InputKind.TEXT);
+            assertThat(loaded.generate("{\"text\":\"hello\"}")).isEqualTo("{\"text\":\"hello\"}");
+        }
+
+        // the [1, 1] variant, and shapes the echo model cannot have
+        assertThat(run("demo", "echo-model", "--out", dir.toString(), "--name", "echo-2d", "--shape", "1,1")).isZero();
+        assertThat(model("upload", dir.resolve("echo-2d.onnx").toString(), "--name", "echo-2d", "--key",
+                "alias/models", "--data-dir", data.toString())).as(stderr()).isZero();
+        assertThat(run("demo", "echo-model", "--out", dir.toString(), "--shape", "2")).isEqualTo(2);
+        assertThat(stderr()).contains("neither 1 nor -1");
+    }
+
+    @Test
+    void uploadChecksATextModelAgainstItsDescriptorInOnnxRuntime() throws Exception {
+        Path dir = input.resolve("echo-out");
+        assertThat(run("demo", "echo-model", "--out", dir.toString())).isZero();
+        Path data = output.resolve("data");
+        // the iris classifier under the echo model's descriptor: its input is a float tensor, not a string
+        Path iris = irisOnDisk();
+        String echoJson = Files.readString(dir.resolve("echo.model.json"))
+                .replaceAll("\"sha256\" : \"[0-9a-f]+\",\\s*", "")
+                .replace("\"inputName\" : \"text\"", "\"inputName\" : \"input\"")
+                .replace("\"outputName\" : \"echo\"", "\"outputName\" : \"output\"");
+        Path textDescriptor = input.resolve("text.json");
+        Files.writeString(textDescriptor, echoJson);
+        assertThat(model("upload", iris.toString(), "--name", "iris-as-text", "--descriptor",
+                textDescriptor.toString(), "--key", "alias/models", "--data-dir", data.toString()))
+                .isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("does not match its descriptor").contains("needs a string tensor");
+        // the echo model under the iris descriptor: not a float input either
+        assertThat(model("upload", dir.resolve("echo.onnx").toString(), "--name", "echo-as-iris", "--descriptor",
+                input.resolve("iris.model.json").toString(), "--key", "alias/models", "--data-dir",
+                data.toString())).isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("does not match its descriptor");
+        // a text descriptor that breaks its own rules is refused before ONNX Runtime is asked
+        Path labelled = input.resolve("labelled.json");
+        Files.writeString(labelled, Files.readString(dir.resolve("echo.model.json"))
+                .replace("\"outputKind\"", "\"labels\" : [\"a\"], \"outputKind\""));
+        assertThat(model("upload", dir.resolve("echo.onnx").toString(), "--name", "echo-labelled", "--descriptor",
+                labelled.toString(), "--key", "alias/models", "--data-dir", data.toString()))
+                .isEqualTo(ModelCommand.FAILED);
+        assertThat(stderr()).contains("a text model (inputKind text) has no labels");
+        assertThat(data.resolve("models/uploaded")).isEmptyDirectory();
+    }
+
+    @Test
     void inspectOfATamperedOrForeignFileIsRefused() throws Exception {
         Path notAnArtifact = output.resolve("x.mlga");
         Files.writeString(notAnArtifact, "hello, world");

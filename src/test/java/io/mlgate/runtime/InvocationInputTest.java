@@ -197,4 +197,76 @@ class InvocationInputTest {
         assertThat(rows).hasNumberOfRows(1000);
         assertThat(rows[999]).containsExactly(5.1f, 3.5f, 1.4f, 0.2f);
     }
+
+    // ------------------------------------------------------------ text (text models)
+
+    private static byte[] bytes(int... values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) values[i];
+        }
+        return out;
+    }
+
+    @Test
+    void textIsTheWholeBodyUnchanged() {
+        String json = "{\"text\":\"hello\"}";
+        assertThat(InvocationInput.text(json.getBytes(StandardCharsets.UTF_8), JSON)).isEqualTo(json);
+        String mixed = "  Grüße 東京 😀\r\n\uFEFF ";
+        assertThat(InvocationInput.text(mixed.getBytes(StandardCharsets.UTF_8), "text/plain; charset=UTF-8"))
+                .isEqualTo(mixed);
+        assertThat(InvocationInput.text(" ".getBytes(StandardCharsets.UTF_8), "text/plain")).isEqualTo(" ");
+        assertThat(InvocationInput.text("plain ascii".getBytes(StandardCharsets.US_ASCII), "text/plain; charset=us-ascii"))
+                .isEqualTo("plain ascii");
+        // any type/subtype: the model, not the gateway, decides what text it understands
+        assertThat(InvocationInput.text("a,b".getBytes(StandardCharsets.UTF_8), "text/csv")).isEqualTo("a,b");
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsByteOffsetAndWithoutTheBody() {
+        byte[][] bad = {
+                bytes('o', 'k', 0xC3, 0x28),            // a lead byte without its continuation
+                bytes(0xFF),                            // never valid
+                bytes('a', 0xE2, 0x82),                 // truncated at the end
+                bytes(0xC0, 0xAF),                      // overlong '/'
+                bytes('x', 'y', 'z', 0xED, 0xA0, 0x80), // an encoded surrogate
+                bytes(0xF4, 0x90, 0x80, 0x80)};         // above U+10FFFF
+        int[] offsets = {2, 0, 1, 0, 3, 0};
+        for (int i = 0; i < bad.length; i++) {
+            byte[] body = bad[i];
+            assertThatThrownBy(() -> InvocationInput.text(body, JSON))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage("the request body is not valid UTF-8 (byte offset " + offsets[i] + ")");
+        }
+        assertThatThrownBy(() -> InvocationInput.text("é".getBytes(StandardCharsets.UTF_8), "text/plain;charset=ascii"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("not valid US-ASCII (byte offset 0)");
+    }
+
+    @Test
+    void textBodiesAreBoundedAndNonEmpty() {
+        byte[] ten = "0123456789".getBytes(StandardCharsets.UTF_8);
+        assertThat(InvocationInput.text(ten, JSON, 10)).isEqualTo("0123456789");
+        assertThatThrownBy(() -> InvocationInput.text(ten, JSON, 9)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("the request body is 10 bytes; a text model takes at most 9");
+        assertThatThrownBy(() -> InvocationInput.text(new byte[0], JSON)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("the request body is empty");
+        assertThatThrownBy(() -> InvocationInput.text(null, JSON)).isInstanceOf(InvalidInputException.class);
+        byte[] tooBig = new byte[InvocationInput.MAX_TEXT_BYTES + 1];
+        java.util.Arrays.fill(tooBig, (byte) 'a');
+        assertThatThrownBy(() -> InvocationInput.text(tooBig, JSON)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("at most 6291456");
+    }
+
+    @Test
+    void textNeedsAContentTypeInUtf8() {
+        byte[] body = "hi".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> InvocationInput.text(body, null)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no content type");
+        assertThatThrownBy(() -> InvocationInput.text(body, " ")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no content type");
+        assertThatThrownBy(() -> InvocationInput.text(body, "json")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("malformed content type \"json\"");
+        assertThatThrownBy(() -> InvocationInput.text(body, "text/plain; charset=ISO-8859-1"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unsupported charset");
+    }
 }

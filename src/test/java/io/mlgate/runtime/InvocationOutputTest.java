@@ -62,4 +62,30 @@ class InvocationOutputTest {
         assertThatThrownBy(() -> ClassificationResult.of(LABELS, new float[] {Float.NaN, 0.5f, 0.5f}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    // ------------------------------------------------------------ text models
+
+    @Test
+    void aTextModelAnswersInTheRequestsContentTypeWhenAcceptIsAbsentOrAdmitsIt() {
+        String json = "application/json; charset=utf-8";
+        assertThat(InvocationOutput.textContentTypeFor(null, json)).isEqualTo(json);
+        assertThat(InvocationOutput.textContentTypeFor("", "text/x-custom")).isEqualTo("text/x-custom");
+        assertThat(InvocationOutput.textContentTypeFor("*/*", json)).isEqualTo(json);
+        assertThat(InvocationOutput.textContentTypeFor("application/*", json)).isEqualTo(json);
+        assertThat(InvocationOutput.textContentTypeFor("text/plain, Application/JSON;q=0.2", json)).isEqualTo(json);
+    }
+
+    @Test
+    void aTextModelFallsBackToTextPlainOrRefuses() {
+        assertThat(InvocationOutput.textContentTypeFor("text/plain", "application/json"))
+                .isEqualTo(InvocationOutput.TEXT_PLAIN);
+        assertThat(InvocationOutput.textContentTypeFor("image/png, text/*", "application/json"))
+                .isEqualTo("text/plain; charset=utf-8");
+        assertThatThrownBy(() -> InvocationOutput.textContentTypeFor("image/png", "application/json"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("answers with the request's content type or text/plain");
+        // q=0 excludes a range
+        assertThatThrownBy(() -> InvocationOutput.textContentTypeFor("application/json;q=0, text/plain;q=0",
+                "application/json")).isInstanceOf(InvalidInputException.class);
+    }
 }
