@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * are wired as beans in {@link CoreConfiguration}.
  */
 @SpringBootApplication
-@EnableConfigurationProperties({GatewayProperties.class, HostingProperties.class})
+@EnableConfigurationProperties({GatewayProperties.class, HostingProperties.class, CaptureProperties.class})
 public class GatewayApplication {
 
     public static void main(String[] args) {
