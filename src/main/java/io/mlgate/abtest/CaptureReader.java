@@ -1,13 +1,14 @@
 package io.mlgate.abtest;
 
+import io.mlgate.runtime.capture.CaptureFileKeys;
+import io.mlgate.runtime.capture.CaptureFileReader;
+import io.mlgate.runtime.capture.CaptureFiles;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,11 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
- * Reads an endpoint's data capture files, {@code <capture dir>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl}, into one
- * prediction per input row: the variant is the folder the record is in; the predictions come from the record's
+ * Reads an endpoint's encrypted data capture files,
+ * {@code <capture dir>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl.mlgc} ({@link CaptureFiles}: each file's data key
+ * through KMS Decrypt as the reader, its encryption context checked against where it lies), into one prediction per
+ * input row: the variant is the folder the record is in; the predictions come from the record's
  * {@code endpointOutput} (mlgate's InvokeEndpoint answer {@code {"predictions":[{"predicted_label":..,
  * "probabilities":{label: p, ...}}, ...]}}, in any of the CSV, JSON or BASE64 encodings).
  *
@@ -29,8 +31,10 @@ import java.util.stream.Stream;
  * none, its {@code eventId}; a request of one row is that key, row k (counting from 1) of a request of several rows
  * is {@code KEY#k}.
  *
- * <p>Lines that are not a capture record (a line torn by a crash, say) and records without an output in that shape
- * (captured with {@code CaptureMode=Input} only, or from another model) are counted, not fatal.
+ * <p>A last frame torn by a crash, records that are not a capture record, and records without an output in that
+ * shape (captured with {@code CaptureMode=Input} only, or from another model) are counted, not fatal; a file that
+ * fails authentication anywhere else is an error ({@code CaptureFileException}), and so is a data key KMS refuses
+ * ({@code KeyServiceException}).
  */
 public final class CaptureReader {
 
@@ -50,8 +54,8 @@ public final class CaptureReader {
     }
 
     /**
-     * What the files held: the predictions in file order, the number of files and records read, lines that were
-     * not capture records, and records without a usable output.
+     * What the files held: the predictions in file order, the number of files and records read, torn last frames
+     * and records that were not capture records ({@code unreadableLines}), and records without a usable output.
      */
     public record Captures(List<Prediction> predictions, int files, int records, int unreadableLines,
                            int recordsWithoutOutput) {
@@ -61,39 +65,26 @@ public final class CaptureReader {
     }
 
     /**
-     * Reads every variant folder of {@code endpoint} under {@code captureDir}.
+     * Reads every variant folder of {@code endpoint} under {@code captureDir}, each file's data key from
+     * {@code keys}.
      *
      * @throws NoSuchFileException if the endpoint has no capture folder there
+     * @throws io.mlgate.runtime.capture.CaptureFileException if a file cannot be trusted
+     * @throws io.mlgate.kms.artifact.KeyServiceException if KMS refuses a file's data key
      */
-    public static Captures read(Path captureDir, String endpoint) throws IOException {
-        Path endpointDir = captureDir.resolve(endpoint);
-        if (!Files.isDirectory(endpointDir)) {
-            throw new NoSuchFileException(endpointDir.toString(), null, "no capture folder for endpoint " + endpoint);
-        }
+    public static Captures read(Path captureDir, String endpoint, CaptureFileKeys keys) throws IOException {
         List<Prediction> predictions = new ArrayList<>();
         int[] counts = new int[4]; // files, records, unreadable, without output
-        List<Path> variants;
-        try (Stream<Path> s = Files.list(endpointDir)) {
-            variants = s.filter(Files::isDirectory).sorted().toList();
-        }
-        for (Path variantDir : variants) {
-            String variant = variantDir.getFileName().toString();
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(variantDir)) {
-                files = s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jsonl"))
-                        .sorted().toList();
-            }
-            for (Path file : files) {
-                counts[0]++;
-                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.isBlank()) {
-                            continue;
-                        }
-                        readLine(variant, line, predictions, counts);
-                    }
+        for (CaptureFiles.CaptureFile file : CaptureFiles.list(captureDir, endpoint, null, null, null).files()) {
+            counts[0]++;
+            CaptureFileReader.Contents contents = CaptureFiles.read(file, keys, record -> {
+                String line = new String(record, StandardCharsets.UTF_8);
+                if (!line.isBlank()) {
+                    readLine(file.variant(), line, predictions, counts);
                 }
+            });
+            if (contents.tornTail()) {
+                counts[2]++;
             }
         }
         return new Captures(predictions, counts[0], counts[1], counts[2], counts[3]);

@@ -154,9 +154,26 @@ public final class EndpointCatalog {
 
     private static String ensureModelKey(KmsService kms, PrincipalContext root, RequestContext context)
             throws IOException {
+        return ensureKey(kms, root, context, MODEL_KEY_ALIAS,
+                "mlgate model artifacts (created by the gateway for the demo endpoint)", "the model artifacts");
+    }
+
+    /**
+     * The ARN of the key {@code alias} names in the account, created (with the default key policy, which leaves
+     * access to IAM policies) and aliased as the account root if absent.
+     */
+    public static String ensureAccountKey(KmsService kms, String accountId, String alias, String description,
+                                          String purpose) throws IOException {
+        PrincipalContext root = PrincipalContext.builder("arn:aws:iam::" + accountId + ":root", accountId,
+                PrincipalType.ACCOUNT).userId(accountId).build();
+        return ensureKey(kms, root, RequestContext.builder().build(), alias, description, purpose);
+    }
+
+    private static String ensureKey(KmsService kms, PrincipalContext root, RequestContext context, String alias,
+                                    String description, String purpose) throws IOException {
         try {
             try {
-                JsonNode described = kms.invoke("DescribeKey", JsonBodies.object().put("KeyId", MODEL_KEY_ALIAS),
+                JsonNode described = kms.invoke("DescribeKey", JsonBodies.object().put("KeyId", alias),
                         root, context);
                 return described.path("KeyMetadata").path("Arn").asString();
             } catch (JsonServiceException e) {
@@ -164,17 +181,15 @@ public final class EndpointCatalog {
                     throw e;
                 }
             }
-            JsonNode created = kms.invoke("CreateKey", JsonBodies.object()
-                    .put("Description", "mlgate model artifacts (created by the gateway for the demo endpoint)"),
+            JsonNode created = kms.invoke("CreateKey", JsonBodies.object().put("Description", description),
                     root, context);
             String keyArn = created.path("KeyMetadata").path("Arn").asString();
-            kms.invoke("CreateAlias", JsonBodies.object().put("AliasName", MODEL_KEY_ALIAS)
+            kms.invoke("CreateAlias", JsonBodies.object().put("AliasName", alias)
                     .put("TargetKeyId", keyArn), root, context);
-            LOG.info("created the KMS key " + keyArn + " (" + MODEL_KEY_ALIAS + ") for the model artifacts");
+            LOG.info("created the KMS key " + keyArn + " (" + alias + ") for " + purpose);
             return keyArn;
         } catch (JsonServiceException e) {
-            throw new IOException("cannot prepare the model key " + MODEL_KEY_ALIAS + ": " + e.code() + ": "
-                    + e.getMessage(), e);
+            throw new IOException("cannot prepare the key " + alias + ": " + e.code() + ": " + e.getMessage(), e);
         }
     }
 

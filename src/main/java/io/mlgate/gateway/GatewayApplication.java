@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * are wired as beans in {@link CoreConfiguration}.
  */
 @SpringBootApplication
-@EnableConfigurationProperties({GatewayProperties.class, HostingProperties.class, PiiProperties.class})
+@EnableConfigurationProperties({GatewayProperties.class, HostingProperties.class, CaptureProperties.class,
+        PiiProperties.class})
 public class GatewayApplication {
 
     public static void main(String[] args) {

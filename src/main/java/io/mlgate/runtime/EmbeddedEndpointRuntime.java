@@ -44,8 +44,9 @@ import java.util.function.Function;
  * add workers (loading their sessions on the loader thread) or remove them (after their queued calls).
  *
  * <p>Data capture: a plan's {@code DataCaptureConfig} is checked with the {@link EndpointCapture} before anything
- * loads (a configuration it cannot honour fails the deployment with its reason), and is switched together with the
- * registry entry, so an update's new configuration captures from the moment the new deployment serves.
+ * loads (a configuration it cannot honour, or a capture key the execution roles cannot use, fails the deployment
+ * with its reason), and is switched together with the registry entry, so an update's new configuration captures
+ * from the moment the new deployment serves.
  */
 public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoCloseable {
 
@@ -224,6 +225,16 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     private void load(DeploymentPlan plan, long generation, Consumer<DeploymentOutcome> done) {
         Map<String, ProductionVariant> loaded = new LinkedHashMap<>();
         Endpoint endpoint;
+        String keyRefusal;
+        try {
+            keyRefusal = plan.dataCapture() == null ? null : capture.keyRefusal(plan);
+        } catch (RuntimeException e) {
+            keyRefusal = "its KMS key could not be checked (" + e.getClass().getSimpleName() + ")";
+        }
+        if (keyRefusal != null) {
+            done.accept(DeploymentOutcome.failed("DataCaptureConfig: " + keyRefusal));
+            return;
+        }
         try {
             for (DeploymentPlan.Variant v : plan.variants()) {
                 loaded.put(v.variantName(), loadVariant(plan.endpointName(), v));
@@ -248,7 +259,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             previous = current ? deployments.put(plan.endpointArn(), new Deployment(plan, Map.copyOf(loaded))) : null;
             if (current) {
                 registry.register(endpoint); // the replaced Endpoint is not closed: its variants are retired below
-                capture.configure(plan.endpointName(), plan.dataCapture());
+                capture.configure(plan);
             }
         }
         if (!current) {

@@ -1,7 +1,12 @@
 package io.mlgate.abtest;
 
+import io.mlgate.kms.artifact.KeyServiceException;
+import io.mlgate.runtime.capture.CaptureFileException;
+import io.mlgate.runtime.capture.CaptureFileHeader;
+import io.mlgate.runtime.capture.CaptureFileSealer;
 import io.mlgate.runtime.capture.CapturePolicy;
 import io.mlgate.runtime.capture.CaptureRecord;
+import io.mlgate.runtime.capture.LocalCaptureKeys;
 import io.mlgate.sagemaker.DataCaptureConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +31,12 @@ class AbReportTest {
 
     static final Instant T = Instant.parse("2026-11-27T10:15:00Z");
 
+    static final String ROLE = "arn:aws:iam::123456789012:role/runtime";
+
     @TempDir
     Path dir;
+
+    final LocalCaptureKeys keys = LocalCaptureKeys.withKey(ROLE);
 
     static String answer(String... predictedAndP) {
         StringBuilder s = new StringBuilder("{\"predictions\":[");
@@ -49,25 +58,43 @@ class AbReportTest {
 
     CapturePolicy policy(List<String> json) {
         return CapturePolicy.of(dir, new DataCaptureConfig(true, 100, "s3://mlgate-capture", null,
-                List.of("InputAndOutput"), List.of("text/csv"), json));
+                List.of("InputAndOutput"), List.of("text/csv"), json), "alias/capture", Map.of("A", ROLE, "B", ROLE));
     }
 
-    /** Writes the records of one variant into one hour file, as the writer lays them out. */
-    void write(String variant, CaptureRecord... records) throws Exception {
+    /** Writes the records of one variant into a new encrypted hour file, as the writer lays them out. */
+    Path write(String variant, CaptureRecord... records) throws Exception {
+        return write(variant, false, records);
+    }
+
+    /** The same, the file ending in half a frame (a crash during an append) when {@code torn}. */
+    Path write(String variant, boolean torn, CaptureRecord... records) throws Exception {
         Path hour = dir.resolve("iris-ab").resolve(variant).resolve("2026/11/27/10");
         Files.createDirectories(hour);
+        String name = "15-00-000-" + java.util.UUID.randomUUID() + CaptureFileHeader.EXTENSION;
+        Map<String, String> context = CaptureFileHeader.context("iris-ab", variant, "2026/11/27/10/" + name);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (CaptureRecord r : records) {
-            out.writeBytes(r.toJsonLine());
+        try (CaptureFileSealer sealer = CaptureFileSealer.create(keys.generate(ROLE, "alias/capture", context),
+                context)) {
+            out.writeBytes(sealer.header());
+            for (CaptureRecord r : records) {
+                out.writeBytes(sealer.seal(r.toJsonLine()));
+            }
+            if (torn) {
+                byte[] frame = sealer.seal("{\"captureData\":{\"endpointInput\":{}}}\n".getBytes(StandardCharsets.UTF_8));
+                out.write(frame, 0, frame.length / 2);
+            } else {
+                out.writeBytes(sealer.end());
+            }
         }
-        Files.write(hour.resolve("15-00-000-" + variant + ".jsonl"), out.toByteArray(),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Path file = hour.resolve(name);
+        Files.write(file, out.toByteArray());
+        return file;
     }
 
     CaptureRecord call(CapturePolicy p, String variant, String inferenceId, String eventId, String rows, String out) {
         return new CaptureRecord(p, "iris-ab", variant, eventId, inferenceId, T,
                 rows.getBytes(StandardCharsets.UTF_8), "text/csv", out.getBytes(StandardCharsets.UTF_8),
-                "application/json");
+                "application/json", (endpoint, payload, contentType) -> payload);
     }
 
     @Test
@@ -78,7 +105,7 @@ class AbReportTest {
                 call(base64, "A", "batch", "e2", "5.1,3.5,1.4,0.2\n6.3,3.3,6.0,2.5",
                         answer("setosa", "0.8", "virginica", "0.7")));
         write("B", call(json, "B", null, "event-without-id", "5.1,3.5,1.4,0.2", answer("versicolor", "0.6")));
-        CaptureReader.Captures c = CaptureReader.read(dir, "iris-ab");
+        CaptureReader.Captures c = CaptureReader.read(dir, "iris-ab", keys);
         assertThat(c.files()).isEqualTo(2);
         assertThat(c.records()).isEqualTo(3);
         assertThat(c.predictions()).extracting(CaptureReader.Prediction::key)
@@ -91,20 +118,50 @@ class AbReportTest {
     }
 
     @Test
-    void tornLinesAndRecordsWithoutAnOutputAreCountedNotFatal() throws Exception {
+    void tornFramesAndRecordsWithoutAnOutputAreCountedNotFatal() throws Exception {
         CapturePolicy inputOnly = CapturePolicy.of(dir, new DataCaptureConfig(true, 100, "s3://mlgate-capture", null,
-                List.of("Input"), null, null));
-        write("A", call(policy(List.of("application/json")), "A", "r1", "e1", "1,2,3,4", answer("setosa", "0.9")),
-                new CaptureRecord(inputOnly, "iris-ab", "A", "e2", "r2", T, "1,2,3,4".getBytes(), "text/csv", null,
-                        null));
-        Path file = Files.list(dir.resolve("iris-ab/A/2026/11/27/10")).findFirst().orElseThrow();
-        Files.writeString(file, "{\"captureData\":{\"endpointInput\":{\"obs", java.nio.file.StandardOpenOption.APPEND);
-        CaptureReader.Captures c = CaptureReader.read(dir, "iris-ab");
+                List.of("Input"), null, null), "alias/capture", Map.of("A", ROLE));
+        write("A", true, call(policy(List.of("application/json")), "A", "r1", "e1", "1,2,3,4",
+                answer("setosa", "0.9")), new CaptureRecord(inputOnly, "iris-ab", "A", "e2", "r2", T,
+                "1,2,3,4".getBytes(), "text/csv", null, null, (endpoint, payload, contentType) -> payload));
+        CaptureReader.Captures c = CaptureReader.read(dir, "iris-ab", keys);
         assertThat(c.records()).isEqualTo(2);
-        assertThat(c.unreadableLines()).isEqualTo(1);
+        assertThat(c.unreadableLines()).as("the torn last frame").isEqualTo(1);
         assertThat(c.recordsWithoutOutput()).isEqualTo(1);
         assertThat(c.predictions()).hasSize(1);
-        assertThatThrownBy(() -> CaptureReader.read(dir, "other")).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> CaptureReader.read(dir, "other", keys)).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void filesThatCannotBeTrustedOrKeysKmsRefusesStopTheRead() throws Exception {
+        Path file = write("A", call(policy(List.of("application/json")), "A", "r1", "e1", "x", answer("setosa", "0.9")),
+                call(policy(List.of("application/json")), "A", "r2", "e2", "x", answer("setosa", "0.9")));
+        keys.denyReads(true);
+        assertThatThrownBy(() -> CaptureReader.read(dir, "iris-ab", keys))
+                .isInstanceOfSatisfying(KeyServiceException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo("AccessDeniedException"));
+        keys.denyReads(false);
+        // variant A's file moved into variant B's folder would count A's predictions as B's
+        Path moved = dir.resolve("iris-ab/B/2026/11/27/10").resolve(file.getFileName());
+        Files.createDirectories(moved.getParent());
+        Files.move(file, moved);
+        assertThatThrownBy(() -> CaptureReader.read(dir, "iris-ab", keys)).isInstanceOf(CaptureFileException.class)
+                .hasMessageContaining("does not name");
+        Files.move(moved, file);
+        byte[] altered = Files.readAllBytes(file);
+        altered[altered.length - 60] ^= 1; // inside the first record's frame: the end frame follows
+        Files.write(file, altered);
+        assertThatThrownBy(() -> CaptureReader.read(dir, "iris-ab", keys)).isInstanceOf(CaptureFileException.class);
+    }
+
+    @Test
+    void plaintextFilesOfEarlierVersionsAreNotRead() throws Exception {
+        write("A", call(policy(List.of("application/json")), "A", "r1", "e1", "x", answer("setosa", "0.9")));
+        Path hour = dir.resolve("iris-ab/A/2026/11/27/10");
+        Files.writeString(hour.resolve("15-00-000-old.jsonl"), "{\"captureData\":{}}\n");
+        CaptureReader.Captures c = CaptureReader.read(dir, "iris-ab", keys);
+        assertThat(c.files()).isEqualTo(1);
+        assertThat(c.records()).isEqualTo(1);
     }
 
     @Test
@@ -150,7 +207,7 @@ class AbReportTest {
                 call(p, "B", "r4", "e5", "x", answer("setosa", "0.4")));
         Map<String, String> labels = Map.of("r1", "setosa", "r2", "virginica", "r3", "setosa", "r4", "2",
                 "never-sent", "setosa");
-        AbReport report = AbReport.of("iris-ab", CaptureReader.read(dir, "iris-ab"), labels);
+        AbReport report = AbReport.of("iris-ab", CaptureReader.read(dir, "iris-ab", keys), labels);
         AbReport.VariantResult a = report.variants().get(0);
         assertThat(a.variant()).isEqualTo("A");
         assertThat(a.joined()).isEqualTo(2);
@@ -182,7 +239,7 @@ class AbReportTest {
     void aVariantWithNoLabelledPredictionHasNoMetrics() throws Exception {
         CapturePolicy p = policy(List.of("application/json"));
         write("A", call(p, "A", "r1", "e1", "x", answer("setosa", "0.9")));
-        AbReport report = AbReport.of("iris-ab", CaptureReader.read(dir, "iris-ab"), Map.of());
+        AbReport report = AbReport.of("iris-ab", CaptureReader.read(dir, "iris-ab", keys), Map.of());
         assertThat(report.variants().get(0).metrics()).isNull();
         assertThat(report.toText()).contains("-");
         assertThat(new ObjectMapper().readTree(report.toJson()).path("variants").get(0).path("accuracy").isNull())

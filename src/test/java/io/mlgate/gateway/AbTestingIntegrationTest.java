@@ -191,16 +191,23 @@ class AbTestingIntegrationTest extends RunningGateway {
             Path labelsFile = home.resolve("iris-ab-labels.csv");
             Files.writeString(labelsFile, labels);
 
-            // the files are SageMaker's layout and format
+            // the files are SageMaker's layout, encrypted under the default capture key; the records SageMaker's format
             List<Path> files;
             try (Stream<Path> s = Files.walk(captureDir.resolve("iris-ab-sdk"))) {
                 files = s.filter(Files::isRegularFile).toList();
             }
             assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(captureDir.relativize(f).toString())
                     .matches("iris-ab-sdk/[AB]/\\d{4}/\\d{2}/\\d{2}/\\d{2}/"
-                            + "\\d{2}-\\d{2}-\\d{3}-[0-9a-f-]{36}\\.jsonl"));
+                            + "\\d{2}-\\d{2}-\\d{3}-[0-9a-f-]{36}\\.jsonl\\.mlgc"));
+            String defaultKey = CaptureEncryptionIntegrationTest.kms(port, "demo-admin")
+                    .describeKey(r -> r.keyId(CaptureProperties.DEFAULT_KEY_ALIAS)).keyMetadata().arn();
+            assertThat(io.mlgate.runtime.capture.CaptureFileReader.header(files.get(0)).keyArn()).isEqualTo(defaultKey);
             ObjectMapper json = new ObjectMapper();
-            JsonNode first = json.readTree(Files.readAllLines(files.get(0)).get(0));
+            List<JsonNode> records = new ArrayList<>();
+            io.mlgate.runtime.capture.CaptureFileReader.read(files.get(0), null,
+                    CaptureEncryptionIntegrationTest.kmsClient(port, "demo-admin").captureFileKeys(),
+                    r -> records.add(json.readTree(r)));
+            JsonNode first = records.get(0);
             assertThat(first.path("captureData").path("endpointInput").path("encoding").asString()).isEqualTo("CSV");
             assertThat(first.path("captureData").path("endpointOutput").path("encoding").asString()).isEqualTo("JSON");
             assertThat(first.path("eventVersion").asString()).isEqualTo("0");
@@ -210,8 +217,8 @@ class AbTestingIntegrationTest extends RunningGateway {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                    .execute("ab", "report", "--endpoint", "iris-ab-sdk", "--labels", labelsFile.toString(),
-                            "--capture-dir", captureDir.toString(), "--format", "json");
+                    .execute(withGateway("ab", "report", "--endpoint", "iris-ab-sdk", "--labels",
+                            labelsFile.toString(), "--capture-dir", captureDir.toString(), "--format", "json"));
             assertThat(exit).as(err.toString()).isZero();
             JsonNode report = json.readTree(out.toString());
             JsonNode a = variant(report, "A");
@@ -233,13 +240,22 @@ class AbTestingIntegrationTest extends RunningGateway {
             assertThat(a.path("f1").asDouble()).isGreaterThan(b.path("f1").asDouble());
 
             StringWriter table = new StringWriter();
-            new CommandLine(new Main()).setOut(new PrintWriter(table)).execute("ab", "report", "--endpoint",
-                    "iris-ab-sdk", "--labels", labelsFile.toString(), "--capture-dir", captureDir.toString());
+            new CommandLine(new Main()).setOut(new PrintWriter(table)).execute(withGateway("ab", "report",
+                    "--endpoint", "iris-ab-sdk", "--labels", labelsFile.toString(), "--capture-dir",
+                    captureDir.toString()));
             assertThat(table.toString()).contains("highest accuracy: A; highest ROC AUC: A");
 
             sm.deleteEndpoint(r -> r.endpointName("iris-ab-sdk"));
             assertThat(capture.policy("iris-ab-sdk")).as("a deleted endpoint captures nothing").isEmpty();
         }
+    }
+
+    /** The arguments plus the options that point a command at this gateway and its home's keys. */
+    String[] withGateway(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", "https://localhost:" + port, "--profile", "demo-admin", "--credentials",
+                home.resolve("keys/demo-credentials").toString(), "--ca", home.resolve("keys/dev-ca.pem").toString()));
+        return all.toArray(String[]::new);
     }
 
     static JsonNode variant(JsonNode report, String name) {
@@ -304,9 +320,10 @@ class AbTestingIntegrationTest extends RunningGateway {
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        // the README's report command with this gateway's URL and the home's keys (its defaults when run there)
         int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute("ab", "report", "--endpoint", "iris-ab", "--labels", "docs/ab-testing/iris-labels.csv",
-                        "--capture-dir", home.resolve("data/capture/demo").toString());
+                .execute(withGateway("ab", "report", "--endpoint", "iris-ab", "--labels",
+                        "docs/ab-testing/iris-labels.csv", "--capture-dir", home.resolve("data/capture/demo").toString()));
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("A/B report for endpoint iris-ab")
                 .contains("labels: 150, without a captured prediction: 146").contains("capture: ")

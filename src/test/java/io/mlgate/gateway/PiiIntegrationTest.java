@@ -51,7 +51,9 @@ class PiiIntegrationTest extends RunningGateway {
 
     /** Deploys the echo model as {@code endpoint}, its endpoint configuration tagged with {@code tags}. */
     void deployEcho(SageMakerClient sm, String endpoint, Map<String, String> tags) throws Exception {
-        EchoEndpoints.deploy(sm, uploads, kms, endpoint, tags);
+        List<software.amazon.awssdk.services.sagemaker.model.Tag> list = new ArrayList<>();
+        tags.forEach((k, v) -> list.add(Tag.builder().key(k).value(v).build()));
+        EchoEndpoints.deploy(sm, uploads, kms, endpoint, r -> r.tags(list));
     }
 
     static InvokeEndpointResponse invoke(SageMakerRuntimeClient rt, String endpoint, String json) {
@@ -246,18 +248,11 @@ class PiiIntegrationTest extends RunningGateway {
     }
 
     SageMakerClient control(String profile) throws Exception {
-        String[] keys = GatewayIntegrationTest.profiles().get(profile);
-        return SageMakerClient.builder().endpointOverride(URI.create("https://localhost:" + port))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keys[0], keys[1])))
-                .httpClient(http())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+        return EchoEndpoints.controlClient(port, profile);
     }
 
     SageMakerRuntimeClient runtime(String profile) throws Exception {
-        String[] keys = GatewayIntegrationTest.profiles().get(profile);
-        return runtime(keys[0], keys[1]);
+        return EchoEndpoints.runtimeClient(port, profile);
     }
 
     static software.amazon.awssdk.http.SdkHttpClient http() throws Exception {

@@ -4,6 +4,7 @@ import io.mlgate.kms.artifact.InMemoryDataKeys;
 import io.mlgate.kms.artifact.ModelArtifacts;
 import io.mlgate.runtime.capture.CaptureWriter;
 import io.mlgate.runtime.capture.DataCapture;
+import io.mlgate.runtime.capture.LocalCaptureKeys;
 import io.mlgate.runtime.store.ModelStore;
 import io.mlgate.sagemaker.DataCaptureConfig;
 import io.mlgate.sagemaker.ContainerDefinition;
@@ -201,14 +202,17 @@ class EmbeddedEndpointRuntimeTest {
     @Test
     void dataCaptureFollowsDeployUpdateAndDelete() throws Exception {
         runtime.close();
+        LocalCaptureKeys captureKeys = LocalCaptureKeys.withKey(ROLE);
         try (DataCapture capture = new DataCapture(data.resolve("capture"), CaptureWriter.start(
-                CaptureWriter.Limits.defaults(), java.time.Clock.systemUTC()), java.time.Clock.systemUTC(),
-                DataCapture.Sampler.RANDOM)) {
+                CaptureWriter.Limits.defaults(), CaptureWriter.Rolling.defaults(), java.time.Clock.systemUTC(),
+                captureKeys), java.time.Clock.systemUTC(), DataCapture.Sampler.RANDOM,
+                (endpoint, payload, contentType) -> payload, "alias/capture")) {
             runtime = new EmbeddedEndpointRuntime(registry, uploads, role -> kms, Set.of("iris"),
                     EmbeddedEndpointRuntime.Settings.defaults().withGrace(Duration.ZERO), capture);
             DeploymentPlan p = plan("e", variant("A", 1, "s3://mlgate-models/m1"));
             assertThat(deploy(withCapture(p, capture("s3://mlgate-capture/one"))).inService()).isTrue();
             assertThat(capture.policy("e").orElseThrow().folder()).isEqualTo(capture.root().resolve("one"));
+            assertThat(capture.policy("e").orElseThrow().executionRoleOf("A")).isEqualTo(ROLE);
 
             CompletableFuture<DeploymentOutcome> moved = new CompletableFuture<>();
             runtime.update(withCapture(p, capture("s3://mlgate-capture/two")), moved::complete);
@@ -225,6 +229,22 @@ class EmbeddedEndpointRuntimeTest {
             runtime.update(withCapture(p, capture("s3://some-bucket/x")), refused::complete);
             assertThat(refused.get(30, TimeUnit.SECONDS).failureReason())
                     .startsWith("DataCaptureConfig: DestinationS3Uri s3://some-bucket/x is not mlgate's capture");
+            assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("A");
+
+            // so does a capture key the execution role may not use, or one that does not exist
+            captureKeys.forbid(ROLE);
+            CompletableFuture<DeploymentOutcome> denied = new CompletableFuture<>();
+            runtime.update(withCapture(p, capture("s3://mlgate-capture/three")), denied::complete);
+            assertThat(denied.get(30, TimeUnit.SECONDS).failureReason())
+                    .startsWith("DataCaptureConfig: the default capture key alias/capture")
+                    .contains("GenerateDataKey as its execution role " + ROLE + " fails with AccessDeniedException");
+            captureKeys.allow(ROLE);
+            CompletableFuture<DeploymentOutcome> missing = new CompletableFuture<>();
+            runtime.update(withCapture(p, new DataCaptureConfig(true, 100, "s3://mlgate-capture/three",
+                    "alias/missing", List.of("Input"), null, null)), missing::complete);
+            assertThat(missing.get(30, TimeUnit.SECONDS).failureReason())
+                    .startsWith("DataCaptureConfig: KmsKeyId alias/missing").contains("NotFoundException");
+            assertThat(capture.policy("e")).as("the refused updates changed nothing").isEmpty();
             assertThat(inference.invoke("e", SETOSA, "text/csv", null).invokedVariant()).isEqualTo("A");
 
             deploy(withCapture(plan("f", variant("A", 1, "s3://mlgate-models/m2")), capture("s3://mlgate-capture")));

@@ -19,8 +19,9 @@ import java.util.Objects;
 
 /**
  * One captured InvokeEndpoint call as the hook hands it to the writer: the raw payloads and their content types,
- * the endpoint and the variant that served it, the event id, the caller's inference id (or null) and the time.
- * {@link #toJsonLine()} renders SageMaker's capture record, on the writer thread:
+ * the endpoint and the variant that served it, the event id, the caller's inference id (or null), the time, and the
+ * {@link CaptureRedaction} its payloads must go through. {@link #toJsonLine()} redacts the payloads and renders
+ * SageMaker's capture record, on the writer thread (there is no way to render a record without its redaction):
  * <pre>{@code
  * {"captureData":{
  *    "endpointInput":{"observedContentType":"text/csv","mode":"INPUT","data":"5.1,3.5,1.4,0.2","encoding":"CSV"},
@@ -33,7 +34,19 @@ import java.util.Objects;
  */
 public record CaptureRecord(CapturePolicy policy, String endpointName, String variantName, String eventId,
                             String inferenceId, Instant time, byte[] input, String inputContentType, byte[] output,
-                            String outputContentType) {
+                            String outputContentType, CaptureRedaction redaction) {
+
+    /**
+     * The redaction threw or returned null: the record must not be written. The message names the endpoint and the
+     * exception's class only (an exception's message may quote the payload).
+     */
+    public static final class RedactionFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RedactionFailedException(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final DateTimeFormatter INFERENCE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
@@ -47,6 +60,7 @@ public record CaptureRecord(CapturePolicy policy, String endpointName, String va
         Objects.requireNonNull(variantName, "variantName");
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(redaction, "redaction");
         if (policy.input()) {
             Objects.requireNonNull(input, "input");
         }
@@ -70,19 +84,25 @@ public record CaptureRecord(CapturePolicy policy, String endpointName, String va
         return OVERHEAD_BYTES + (policy.input() ? input.length : 0) + (policy.output() ? output.length : 0);
     }
 
-    /** The capture record as one JSON line, newline included. */
+    /**
+     * The capture record as one JSON line, newline included, its payloads as the redaction returned them.
+     *
+     * @throws RedactionFailedException if the redaction throws or returns null for either payload
+     */
     public byte[] toJsonLine() {
+        byte[] in = policy.input() ? redacted(input, inputContentType) : null;
+        byte[] out0 = policy.output() ? redacted(output, outputContentType) : null;
         ByteArrayOutputStream out = new ByteArrayOutputStream(OVERHEAD_BYTES
-                + (policy.input() ? input.length * 2 : 0) + (policy.output() ? output.length * 2 : 0));
+                + (in != null ? in.length * 2 : 0) + (out0 != null ? out0.length * 2 : 0));
         try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartObject();
             g.writeName("captureData");
             g.writeStartObject();
-            if (policy.input()) {
-                payload(g, "endpointInput", "INPUT", input, inputContentType);
+            if (in != null) {
+                payload(g, "endpointInput", "INPUT", in, inputContentType);
             }
-            if (policy.output()) {
-                payload(g, "endpointOutput", "OUTPUT", output, outputContentType);
+            if (out0 != null) {
+                payload(g, "endpointOutput", "OUTPUT", out0, outputContentType);
             }
             g.writeEndObject();
             g.writeName("eventMetadata");
@@ -98,6 +118,24 @@ public record CaptureRecord(CapturePolicy policy, String endpointName, String va
         }
         out.write('\n');
         return out.toByteArray();
+    }
+
+    private byte[] redacted(byte[] payload, String contentType) {
+        byte[] result;
+        try {
+            result = redaction.apply(endpointName, payload, contentType);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vm) {
+                throw vm;
+            }
+            throw new RedactionFailedException("the capture redaction of endpoint " + endpointName + " failed ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (result == null) {
+            throw new RedactionFailedException("the capture redaction of endpoint " + endpointName
+                    + " returned no payload");
+        }
+        return result;
     }
 
     private void payload(JsonGenerator g, String name, String mode, byte[] data, String contentType) {

@@ -1,10 +1,14 @@
 package io.mlgate.runtime.capture;
 
+import io.mlgate.kms.artifact.KeyServiceException;
 import io.mlgate.runtime.InvocationResult;
 import io.mlgate.sagemaker.DataCaptureConfig;
+import io.mlgate.sagemaker.DeploymentPlan;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +21,12 @@ import java.util.regex.Pattern;
  * SageMaker data capture of InvokeEndpoint calls. The runtime keeps each endpoint's {@link CapturePolicy} current
  * ({@link EndpointCapture}); after a successful call the gateway hands over the request, the inference id and the
  * result ({@link #capture}), which costs a map lookup, a sampling draw and a queue offer on the calling thread;
- * rendering and writing happen on the {@link CaptureWriter}'s thread. A capture never fails or delays a call: a full
- * queue drops the record and counts it.
+ * redaction ({@link CaptureRedaction}), rendering, encryption and writing happen on the {@link CaptureWriter}'s
+ * thread. A capture never fails or delays a call: a full queue drops the record and counts it.
+ *
+ * <p>Every capture file is encrypted under a KMS key: the configuration's {@code KmsKeyId}, else the gateway's
+ * default capture key. A deployment whose variants' execution roles cannot generate data keys under it fails
+ * ({@link #keyRefusal}), before the endpoint serves.
  *
  * <p>The inference id is the caller's {@value #INFERENCE_ID_HEADER} header (validated by
  * {@link #validInferenceId} before the call runs); without it the record carries only its {@code eventId}, a random
@@ -48,28 +56,41 @@ public final class DataCapture implements EndpointCapture, AutoCloseable {
     private final CaptureWriter writer;
     private final Clock clock;
     private final Sampler sampler;
+    private final CaptureRedaction redaction;
+    private final String defaultKeyId;
     private final ConcurrentMap<String, CapturePolicy> policies = new ConcurrentHashMap<>();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
     /**
-     * @param root    the capture root ({@code <dataDir>/capture}): destinations {@code s3://mlgate-capture/PREFIX}
-     *                are folders under it
-     * @param writer  the writer records are queued to (closed by {@link #close()})
-     * @param clock   the inference time of records
-     * @param sampler decides which calls are captured
+     * @param root         the capture root ({@code <dataDir>/capture}): destinations
+     *                     {@code s3://mlgate-capture/PREFIX} are folders under it
+     * @param writer       the writer records are queued to (closed by {@link #close()}); its {@link CaptureKeys}
+     *                     also check deployments' keys
+     * @param clock        the inference time of records
+     * @param sampler      decides which calls are captured
+     * @param redaction    applied by the writer thread to every captured payload before it is written
+     * @param defaultKeyId the KMS key of configurations without a KmsKeyId (null or empty: such configurations
+     *                     are refused)
      */
-    public DataCapture(Path root, CaptureWriter writer, Clock clock, Sampler sampler) {
+    public DataCapture(Path root, CaptureWriter writer, Clock clock, Sampler sampler, CaptureRedaction redaction,
+                       String defaultKeyId) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         this.writer = Objects.requireNonNull(writer, "writer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.redaction = Objects.requireNonNull(redaction, "redaction");
+        this.defaultKeyId = defaultKeyId == null || defaultKeyId.isEmpty() ? null : defaultKeyId;
     }
 
-    /** Capture under {@code root} with the default queue bounds, the system clock and random sampling. */
-    public static DataCapture start(Path root) {
-        return new DataCapture(root, CaptureWriter.start(CaptureWriter.Limits.defaults(), Clock.systemUTC()),
-                Clock.systemUTC(), Sampler.RANDOM);
+    /**
+     * Capture under {@code root} with the default queue bounds, the system clock and random sampling, files
+     * rolled as {@code rolling} says and encrypted with data keys from {@code keys}.
+     */
+    public static DataCapture start(Path root, CaptureKeys keys, CaptureWriter.Rolling rolling,
+                                    CaptureRedaction redaction, String defaultKeyId) {
+        return new DataCapture(root, CaptureWriter.start(CaptureWriter.Limits.defaults(), rolling,
+                Clock.systemUTC(), keys), Clock.systemUTC(), Sampler.RANDOM, redaction, defaultKeyId);
     }
 
     /** Whether {@code inferenceId} satisfies SageMaker's InferenceId constraint. */
@@ -86,20 +107,80 @@ public final class DataCapture implements EndpointCapture, AutoCloseable {
         return writer;
     }
 
+    /** The key of configurations without a KmsKeyId, or null. */
+    public String defaultKeyId() {
+        return defaultKeyId;
+    }
+
     @Override
     public String refusal(DataCaptureConfig config) {
         try {
-            CapturePolicy.of(root, config);
+            CapturePolicy.of(root, config, defaultKeyId, Map.of());
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
     }
 
+    /**
+     * Asks KMS, as each variant's execution role, whether it could generate a data key for the endpoint's capture
+     * files under the configuration's key ({@code GenerateDataKey} with {@code DryRun}, with the files' encryption
+     * context). A key that does not exist, is not enabled, or the role may not use refuses the deployment.
+     */
     @Override
-    public void configure(String endpointName, DataCaptureConfig config) {
+    public String keyRefusal(DeploymentPlan plan) {
+        DataCaptureConfig config = plan.dataCapture();
+        if (config == null || !config.enableCapture()) {
+            return null;
+        }
+        String keyId;
+        try {
+            keyId = CapturePolicy.keyIdOf(config, defaultKeyId);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        String which = config.kmsKeyId() == null || config.kmsKeyId().isEmpty()
+                ? "the default capture key " + keyId + " (mlgate.capture.kms-key-id)" : "KmsKeyId " + keyId;
+        Map<String, String> checked = new LinkedHashMap<>();
+        for (DeploymentPlan.Variant v : plan.variants()) {
+            String role = v.executionRoleArn();
+            if (role == null || checked.containsKey(role)) {
+                continue;
+            }
+            checked.put(role, v.variantName());
+            try {
+                writer.keys().check(role, keyId, CaptureFileHeader.context(plan.endpointName(), v.variantName(),
+                        "deployment-check"));
+            } catch (KeyServiceException e) {
+                return which + " cannot encrypt the capture files of variant " + v.variantName()
+                        + ": GenerateDataKey as its execution role " + role + " fails with " + e.errorCode()
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+            } catch (RuntimeException e) {
+                return which + " cannot be checked for variant " + v.variantName() + ": the execution role "
+                        + role + " is unusable (" + e.getClass().getSimpleName() + ")";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void configure(DeploymentPlan plan) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        for (DeploymentPlan.Variant v : plan.variants()) {
+            if (v.executionRoleArn() != null) {
+                roles.put(v.variantName(), v.executionRoleArn());
+            }
+        }
+        configure(plan.endpointName(), plan.dataCapture(), roles);
+    }
+
+    /**
+     * From now on, capture the endpoint's calls as {@code config} says (null or disabled: nothing), each variant's
+     * files encrypted with data keys generated as its execution role in {@code executionRoles}.
+     */
+    public void configure(String endpointName, DataCaptureConfig config, Map<String, String> executionRoles) {
         Objects.requireNonNull(endpointName, "endpointName");
-        CapturePolicy policy = config == null ? null : CapturePolicy.of(root, config);
+        CapturePolicy policy = config == null ? null : CapturePolicy.of(root, config, defaultKeyId, executionRoles);
         if (policy == null) {
             policies.remove(endpointName);
         } else {
@@ -136,7 +217,7 @@ public final class DataCapture implements EndpointCapture, AutoCloseable {
             }
             return writer.offer(new CaptureRecord(policy, endpointName, result.invokedVariant(),
                     UUID.randomUUID().toString(), inferenceId, clock.instant(), policy.input() ? input : null,
-                    inputContentType, policy.output() ? result.body() : null, result.contentType()));
+                    inputContentType, policy.output() ? result.body() : null, result.contentType(), redaction));
         } catch (RuntimeException e) {
             errors.incrementAndGet();
             return false;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,17 +24,26 @@ class DataCaptureTest {
     static final InvocationResult RESULT = new InvocationResult("{\"predictions\":[]}".getBytes(StandardCharsets.UTF_8),
             "application/json", "A", 1000);
 
+    static final String ROLE = "arn:aws:iam::123456789012:role/runtime";
+    static final Map<String, String> ROLES = Map.of("A", ROLE);
+
     @TempDir
     Path root;
 
     AtomicBoolean sampled = new AtomicBoolean(true);
+    final LocalCaptureKeys keys = LocalCaptureKeys.withKey(ROLE);
     DataCapture capture;
 
     @BeforeEach
     void setUp() {
-        capture = new DataCapture(root, new CaptureWriter(CaptureWriter.Limits.defaults(),
-                new MutableClock(Instant.parse("2026-11-27T10:00:00Z"))), new MutableClock(
-                Instant.parse("2026-11-27T10:00:00Z")), percentage -> sampled.get());
+        capture = capture((endpoint, payload, contentType) -> payload);
+    }
+
+    DataCapture capture(CaptureRedaction redaction) {
+        return new DataCapture(root, new CaptureWriter(CaptureWriter.Limits.defaults(),
+                CaptureWriter.Rolling.defaults(), new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), keys),
+                new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), percentage -> sampled.get(), redaction,
+                "alias/capture");
     }
 
     @AfterEach
@@ -60,14 +70,14 @@ class DataCaptureTest {
     @Test
     void onlyConfiguredEndpointsAreCapturedAndOnlyWhileTheyAre() {
         assertThat(capture.capture("e", "1", ROW, "text/csv", RESULT)).as("not configured").isFalse();
-        capture.configure("e", config(100));
+        capture.configure("e", config(100), ROLES);
         assertThat(capture.capture("e", "2", ROW, "text/csv", RESULT)).isTrue();
         assertThat(capture.capture("other", "3", ROW, "text/csv", RESULT)).isFalse();
         capture.configure("e", new DataCaptureConfig(false, 100, "s3://mlgate-capture", null, List.of("Input"),
-                null, null));
+                null, null), ROLES);
         assertThat(capture.policy("e")).as("a disabled configuration captures nothing").isEmpty();
         assertThat(capture.capture("e", "4", ROW, "text/csv", RESULT)).isFalse();
-        capture.configure("e", config(100));
+        capture.configure("e", config(100), ROLES);
         capture.remove("e");
         assertThat(capture.capture("e", "5", ROW, "text/csv", RESULT)).isFalse();
         assertThat(capture.writer().accepted()).isEqualTo(1);
@@ -75,7 +85,7 @@ class DataCaptureTest {
 
     @Test
     void unsampledCallsAreSkippedAndCounted() {
-        capture.configure("e", config(50));
+        capture.configure("e", config(50), ROLES);
         sampled.set(false);
         assertThat(capture.capture("e", "1", ROW, "text/csv", RESULT)).isFalse();
         assertThat(capture.skipped()).isEqualTo(1);
@@ -93,7 +103,7 @@ class DataCaptureTest {
 
     @Test
     void aCaptureNeverThrowsIntoTheCall() {
-        capture.configure("e", config(100));
+        capture.configure("e", config(100), ROLES);
         assertThat(capture.capture("e", "1", ROW, "text/csv", null)).isFalse();
         assertThat(capture.errors()).isEqualTo(1);
         assertThat(capture.capture(null, "1", ROW, "text/csv", RESULT)).isFalse();
@@ -108,12 +118,136 @@ class DataCaptureTest {
 
     @Test
     void closingWritesTheQueuedRecords() throws Exception {
-        capture.configure("e", config(100));
+        capture.configure("e", config(100), ROLES);
         capture.capture("e", "1", ROW, "text/csv", RESULT);
         capture.writer().startThread();
         assertThat(capture.writer().flush(Duration.ofSeconds(10))).isTrue();
         capture.close();
         assertThat(capture.writer().written()).isEqualTo(1);
         assertThat(CaptureWriterTest.files(root.resolve("x/e/A"))).hasSize(1);
+    }
+
+    /** Captures one call of endpoint e with the given redaction, and returns what the file holds (or null). */
+    List<tools.jackson.databind.JsonNode> captureWith(CaptureRedaction redaction, byte[] input, String inputType,
+                                                      InvocationResult result) throws Exception {
+        capture.close();
+        capture = capture(redaction);
+        capture.configure("e", config(100), ROLES);
+        assertThat(capture.capture("e", "id-1", input, inputType, result)).isTrue();
+        capture.writer().startThread();
+        assertThat(capture.writer().flush(Duration.ofSeconds(10))).isTrue();
+        List<Path> files = CaptureWriterTest.files(root.resolve("x/e/A"));
+        return files.isEmpty() ? null : CaptureWriterTest.lines(files.get(0), keys);
+    }
+
+    @Test
+    void theWriterRedactsBothPayloadsBeforeTheyAreWritten() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CaptureRedaction hideAlice = (endpoint, payload, contentType) -> {
+            seen.add(endpoint + " " + contentType + " " + Thread.currentThread().getName());
+            return new String(payload, StandardCharsets.UTF_8).replace("alice@example.com", "[EMAIL]")
+                    .getBytes(StandardCharsets.UTF_8);
+        };
+        InvocationResult answer = new InvocationResult("{\"for\":\"alice@example.com\"}"
+                .getBytes(StandardCharsets.UTF_8), "application/json", "A", 1000);
+        List<tools.jackson.databind.JsonNode> records = captureWith(hideAlice,
+                "alice@example.com,5.1".getBytes(StandardCharsets.UTF_8), "text/csv", answer);
+        assertThat(records).hasSize(1);
+        tools.jackson.databind.JsonNode data = records.get(0).path("captureData");
+        assertThat(data.path("endpointInput").path("data").asString()).isEqualTo("[EMAIL],5.1");
+        assertThat(data.path("endpointOutput").path("data").asString()).isEqualTo("{\"for\":\"[EMAIL]\"}");
+        assertThat(seen).containsExactly("e text/csv " + CaptureWriter.THREAD_NAME,
+                "e application/json " + CaptureWriter.THREAD_NAME);
+        assertThat(capture.writer().redactionFailed()).isZero();
+    }
+
+    @Test
+    void aFailingRedactionDropsTheRecordInsteadOfWritingItUnredacted() throws Exception {
+        CaptureRedaction broken = (endpoint, payload, contentType) -> {
+            if (contentType.equals("application/json")) {
+                throw new IllegalStateException("scanner failed on " + new String(payload, StandardCharsets.UTF_8));
+            }
+            return payload;
+        };
+        assertThat(captureWith(broken, ROW, "text/csv", RESULT)).as("no file at all").isNull();
+        assertThat(capture.writer().redactionFailed()).isEqualTo(1);
+        assertThat(capture.writer().written()).isZero();
+        assertThat(capture.writer().failed()).isZero();
+
+        assertThat(captureWith((endpoint, payload, contentType) -> null, ROW, "text/csv", RESULT)).isNull();
+        assertThat(capture.writer().redactionFailed()).as("returning nothing fails closed too").isEqualTo(1);
+    }
+
+    @Test
+    void aRenderedRecordCannotBypassItsRedaction() {
+        CapturePolicy p = CapturePolicy.of(root, config(100), "alias/capture", ROLES);
+        CaptureRecord r = new CaptureRecord(p, "e", "A", "ev", null, Instant.EPOCH, ROW, "text/csv",
+                RESULT.body(), "application/json", (endpoint, payload, contentType) -> {
+                    throw new IllegalArgumentException("5.1,3.5");
+                });
+        org.assertj.core.api.Assertions.assertThatThrownBy(r::toJsonLine)
+                .isInstanceOf(CaptureRecord.RedactionFailedException.class)
+                .hasMessageContaining("IllegalArgumentException").hasMessageNotContaining("5.1");
+    }
+
+    static io.mlgate.sagemaker.DeploymentPlan plan(DataCaptureConfig capture, String... variantRoles) {
+        List<io.mlgate.sagemaker.DeploymentPlan.Variant> variants = new java.util.ArrayList<>();
+        for (int i = 0; i < variantRoles.length; i++) {
+            variants.add(new io.mlgate.sagemaker.DeploymentPlan.Variant(String.valueOf((char) ('A' + i)), 1, 1,
+                    "ml.m5.large", "m" + i, "arn:aws:sagemaker:us-east-1:123456789012:model/m" + i,
+                    List.of(new io.mlgate.sagemaker.ContainerDefinition(null, null,
+                            io.mlgate.sagemaker.ContainerDefinition.Mode.SINGLE_MODEL, "s3://mlgate-models/m",
+                            Map.of())), false, variantRoles[i], false));
+        }
+        return new io.mlgate.sagemaker.DeploymentPlan("e", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e",
+                "123456789012", "c", null, capture, variants);
+    }
+
+    static DataCaptureConfig withKey(String kmsKeyId) {
+        return new DataCaptureConfig(true, 100, "s3://mlgate-capture/x", kmsKeyId, List.of("Input"), null, null);
+    }
+
+    @Test
+    void aDeploymentNeedsAKeyEveryVariantsRoleMayGenerateDataKeysWith() {
+        String other = "arn:aws:iam::123456789012:role/other";
+        assertThat(capture.keyRefusal(plan(withKey(null), ROLE))).as("the default key").isNull();
+        assertThat(capture.keyRefusal(plan(withKey("alias/capture"), ROLE, ROLE))).isNull();
+        assertThat(capture.keyRefusal(plan(withKey(keys.arnOf("alias/capture")), ROLE))).isNull();
+        assertThat(capture.keyRefusal(plan(withKey("alias/capture"), ROLE, other)))
+                .contains("KmsKeyId alias/capture cannot encrypt the capture files of variant B")
+                .contains(other).contains("AccessDeniedException");
+        assertThat(capture.keyRefusal(plan(withKey(null), other))).startsWith("the default capture key alias/capture");
+        assertThat(capture.keyRefusal(plan(withKey("alias/missing"), ROLE))).contains("NotFoundException");
+        keys.disable("alias/capture");
+        assertThat(capture.keyRefusal(plan(withKey("alias/capture"), ROLE))).contains("DisabledException");
+        assertThat(capture.keyRefusal(plan(null, ROLE))).as("no capture, no key").isNull();
+        assertThat(capture.keyRefusal(plan(new DataCaptureConfig(false, 100, "s3://x/y", "alias/missing",
+                List.of("Input"), null, null), ROLE))).as("capture off").isNull();
+    }
+
+    @Test
+    void configuringAPlanRecordsEachVariantsExecutionRole() {
+        String other = "arn:aws:iam::123456789012:role/other";
+        capture.configure(plan(withKey("alias/capture"), ROLE, other));
+        CapturePolicy p = capture.policy("e").orElseThrow();
+        assertThat(p.executionRoleOf("A")).isEqualTo(ROLE);
+        assertThat(p.executionRoleOf("B")).isEqualTo(other);
+        assertThat(p.keyId()).isEqualTo("alias/capture");
+        capture.configure(plan(null, ROLE));
+        assertThat(capture.policy("e")).isEmpty();
+    }
+
+    @Test
+    void withoutADefaultKeyAConfigurationMustNameOne() {
+        DataCapture noDefault = new DataCapture(root, new CaptureWriter(CaptureWriter.Limits.defaults(),
+                CaptureWriter.Rolling.defaults(), java.time.Clock.systemUTC(), keys), java.time.Clock.systemUTC(),
+                DataCapture.Sampler.RANDOM, (e, p, c) -> p, "");
+        try {
+            assertThat(noDefault.refusal(withKey(null))).contains("no KmsKeyId").contains("mlgate.capture.kms-key-id");
+            assertThat(noDefault.refusal(withKey("alias/capture"))).isNull();
+            assertThat(noDefault.keyRefusal(plan(withKey(null), ROLE))).contains("no KmsKeyId");
+        } finally {
+            noDefault.close();
+        }
     }
 }
