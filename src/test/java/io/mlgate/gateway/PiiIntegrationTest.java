@@ -233,6 +233,44 @@ class PiiIntegrationTest extends RunningGateway {
         }
     }
 
+    @Autowired
+    io.mlgate.runtime.capture.DataCapture capture;
+
+    @Test
+    void capturedDataIsRedactedAndEncrypted() throws Exception {
+        CaptureEncryptionIntegrationTest keys = new CaptureEncryptionIntegrationTest();
+        keys.port = port;
+        try (SageMakerClient sm = control("demo-admin"); SageMakerRuntimeClient rt = runtime("demo-admin")) {
+            // detect mode: the call is unchanged, the captured copy is redacted all the same
+            for (String mode : new String[]{"detect", "redact"}) {
+                String endpoint = "pii-capture-" + mode;
+                List<Tag> tags = List.of(Tag.builder().key("mlgate:pii-mode").value(mode).build());
+                EchoEndpoints.deploy(sm, uploads, kms, endpoint, r -> r.tags(tags).dataCaptureConfig(
+                        CaptureEncryptionIntegrationTest.captureConfig(null).toBuilder()
+                                .destinationS3Uri("s3://mlgate-capture/piitest").build()));
+                invoke(rt, endpoint, WITH_PII);
+            }
+            assertThat(capture.writer().flush(java.time.Duration.ofSeconds(30))).isTrue();
+            java.nio.file.Path dir = home.resolve("data/capture/piitest");
+            List<java.nio.file.Path> files;
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+                files = s.filter(java.nio.file.Files::isRegularFile).toList();
+            }
+            assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+            for (java.nio.file.Path f : files) {
+                String raw = new String(java.nio.file.Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertThat(raw).doesNotContain(EMAIL).doesNotContain("[EMAIL]").doesNotContain("note");
+            }
+            for (String mode : new String[]{"detect", "redact"}) {
+                CaptureEncryptionIntegrationTest.Cli read = keys.cli("capture", "read", "--endpoint",
+                        "pii-capture-" + mode, "--prefix", "piitest", "--profile", "demo-admin");
+                assertThat(read.exit()).as(read.err()).isZero();
+                assertThat(read.out()).isNotBlank().doesNotContain(EMAIL).doesNotContain("4111")
+                        .contains("[EMAIL]").contains("[CREDIT_CARD]");
+            }
+        }
+    }
+
     @Test
     void aLargePayloadIsScannedAndRedacted() throws Exception {
         try (SageMakerClient sm = control("demo-admin"); SageMakerRuntimeClient rt = runtime("demo-admin")) {
