@@ -19,7 +19,7 @@ class FaultInjectingDetector {
     private static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
 
     @Bean
-    Detector faultInjectingDetector() {
+    Detector injectedFailureDetector() {
         return new Detector() {
             @Override
             public PiiType type() {
