@@ -480,7 +480,8 @@ public class CoreConfiguration {
         java.util.Arrays.fill(key, (byte) 0);
         EndpointPiiPolicies policies = new EndpointPiiPolicies(pii.defaultPolicy(), pii.endpointPolicies(),
                 sageMaker);
-        return new PiiInspector(scanner, redactor, policies, pii.scanTimeout(), inferenceScheduler);
+        return new PiiInspector(scanner, redactor, policies, pii.scanTimeout(), pii.scanTimeoutPerMib(),
+                inferenceScheduler);
     }
 
     @Bean

@@ -40,14 +40,20 @@ final class PiiInspector {
     private final Redactor redactor;
     private final EndpointPiiPolicies policies;
     private final long timeoutNanos;
+    private final long timeoutNanosPerByte;
     private final Scheduler scheduler;
 
+    /**
+     * @param timeout       the deadline of every scan
+     * @param timeoutPerMib added to it for each MiB of payload
+     */
     PiiInspector(PiiScanner scanner, Redactor redactor, EndpointPiiPolicies policies, Duration timeout,
-                 Scheduler scheduler) {
+                 Duration timeoutPerMib, Scheduler scheduler) {
         this.scanner = scanner;
         this.redactor = redactor;
         this.policies = policies;
         this.timeoutNanos = timeout.toNanos();
+        this.timeoutNanosPerByte = Math.max(1, timeoutPerMib.toNanos() >> 20);
         this.scheduler = scheduler;
     }
 
@@ -84,7 +90,7 @@ final class PiiInspector {
 
     private PiiInspection inspect(PiiPolicy policy, byte[] body, PayloadFormat format) {
         try {
-            ScanResult found = policy.select(scanner.scan(body, format, System.nanoTime() + timeoutNanos));
+            ScanResult found = policy.select(scanner.scan(body, format, deadline(body.length)));
             byte[] modelBody = policy.redactsRequests() && found.detected()
                     ? redactor.redact(body, found, policy.redaction()) : null;
             return PiiInspection.scanned(policy, found, modelBody);
@@ -95,6 +101,11 @@ final class PiiInspector {
             LOG.warn("PII scan of a request failed ({}): the call is blocked", e.getClass().getSimpleName());
             return PiiInspection.failed(policy, PiiScanException.Reason.DETECTOR_FAILURE);
         }
+    }
+
+    /** The {@code System.nanoTime()} by which a scan of {@code bytes} must end. */
+    private long deadline(int bytes) {
+        return System.nanoTime() + timeoutNanos + timeoutNanosPerByte * bytes;
     }
 
     /** Adds the PII condition keys of the call's inspection, if it was inspected. */
@@ -130,7 +141,7 @@ final class PiiInspector {
         PiiPolicy policy = pii.policy();
         ScanResult found;
         try {
-            found = policy.select(scanner.scan(body, PayloadFormat.of(contentType), System.nanoTime() + timeoutNanos));
+            found = policy.select(scanner.scan(body, PayloadFormat.of(contentType), deadline(body.length)));
         } catch (RuntimeException e) {
             String reason = e instanceof PiiScanException p ? p.reason().name() : "DETECTOR_FAILURE";
             LOG.warn("PII scan of a response failed ({}): the response is withheld", reason);
@@ -162,7 +173,7 @@ final class PiiInspector {
             return payload;
         }
         ScanResult found = policy.select(scanner.scan(payload, PayloadFormat.of(contentType),
-                System.nanoTime() + timeoutNanos));
+                deadline(payload.length)));
         if (!found.detected()) {
             return payload;
         }

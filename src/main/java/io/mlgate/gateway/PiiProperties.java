@@ -22,14 +22,16 @@ import java.util.Set;
  * ({@code mode}, {@code redaction}, {@code scope}, {@code types}), fixed policies per endpoint name
  * ({@code endpoints.NAME.*}, which win over an endpoint configuration's {@code mlgate:pii-*} tags), the detectors
  * ({@code disabled-types}, {@code phone-regions}, {@code min-confidence}, {@code custom[i].*},
- * {@code max-json-depth}) and the scan deadline ({@code scan-timeout}; a scan that takes longer blocks the call).
+ * {@code max-json-depth}) and the scan deadline ({@code scan-timeout} plus {@code scan-timeout-per-mib} for each MiB of
+ * payload, 250 ms each by default: a safety net against a scan that runs away, far above the scanner's speed, see
+ * docs/benchmarks.md; a scan that takes longer blocks the call).
  * Everything is compiled once at start: nothing here is read on the request path.
  */
 @ConfigurationProperties("mlgate.pii")
 public record PiiProperties(String mode, String redaction, String scope, String types,
                             Map<String, EndpointPolicy> endpoints, List<String> disabledTypes,
                             List<String> phoneRegions, Double minConfidence, List<Custom> custom,
-                            Integer maxJsonDepth, Duration scanTimeout) {
+                            Integer maxJsonDepth, Duration scanTimeout, Duration scanTimeoutPerMib) {
 
     /** One endpoint's fixed policy; members left out take the default policy's value. */
     public record EndpointPolicy(String mode, String redaction, String scope, String types) {}
@@ -50,8 +52,9 @@ public record PiiProperties(String mode, String redaction, String scope, String 
         custom = custom == null ? List.of() : List.copyOf(custom);
         maxJsonDepth = maxJsonDepth == null ? 64 : maxJsonDepth;
         scanTimeout = scanTimeout == null ? Duration.ofMillis(250) : scanTimeout;
-        if (scanTimeout.isNegative()) {
-            throw new IllegalArgumentException("mlgate.pii.scan-timeout must not be negative");
+        scanTimeoutPerMib = scanTimeoutPerMib == null ? Duration.ofMillis(250) : scanTimeoutPerMib;
+        if (scanTimeout.isNegative() || scanTimeoutPerMib.isNegative()) {
+            throw new IllegalArgumentException("mlgate.pii.scan-timeout and scan-timeout-per-mib must not be negative");
         }
     }
 

@@ -309,7 +309,7 @@ class PiiIntegrationTest extends RunningGateway {
     IamClient iam(String profile) throws Exception {
         String[] keys = GatewayIntegrationTest.profiles().get(profile);
         StaticCredentialsProvider c = StaticCredentialsProvider.create(AwsBasicCredentials.create(keys[0], keys[1]));
-        return IamClient.builder().endpointOverride(URI.create("https://localhost:" + port)).region(Region.AWS_GLOBAL)
+        return IamClient.builder().endpointOverride(URI.create("https://localhost:" + port)).region(Region.US_EAST_1)
                 .credentialsProvider(c).httpClient(ApacheHttpClient.builder()
                         .tlsTrustManagersProvider(trustDevCa()::getTrustManagers).build())
                 .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
