@@ -24,6 +24,9 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
     private static final int SMALL_CLUSTER = 16;
 
     private final PiiScanner scanner;
+    private final BuiltInDetectors builtIns;
+    private final CustomDetectors custom;
+    private final Detector[] extra;
     private final long deadline;
     private final double minConfidence;
     private long budget = CHECK_INTERVAL;
@@ -54,6 +57,9 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
 
     ScanSession(PiiScanner scanner, long deadlineNanos) {
         this.scanner = scanner;
+        this.builtIns = scanner.builtIns();
+        this.custom = scanner.custom();
+        this.extra = scanner.extra();
         this.deadline = deadlineNanos;
         this.minConfidence = scanner.minConfidence();
     }
@@ -81,31 +87,43 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
         regionLabel = label;
         mapStart = mapFrom;
         mapEnd = mapTo;
-        BuiltInDetectors builtIns = scanner.builtIns();
         if (builtIns != null && !skipBuiltIns) {
-            reporter = "the built-in detectors";
-            try {
-                builtIns.scan(data, from, to, hint, this, deadline);
-            } catch (PiiScanException e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError e) {
-                throw failure(e);
-            }
+            runBuiltIns(data, from, to, hint);
         }
-        CustomDetectors custom = scanner.custom();
         if (custom != null) {
-            reporter = "the custom detectors";
-            try {
-                custom.scan(this, data, from, to, hint);
-            } catch (PiiScanException e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError e) {
-                throw failure(e);
-            }
+            runCustom(data, from, to, hint);
         }
-        Detector[] extra = scanner.extra();
+        if (extra.length > 0) {
+            runExtra(data, from, to, hint);
+        }
+        work(to - from);
+    }
+
+    private void runBuiltIns(byte[] data, int from, int to, String hint) {
+        reporter = "the built-in detectors";
+        try {
+            builtIns.scan(data, from, to, hint, this, deadline);
+        } catch (PiiScanException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw failure(e);
+        }
+    }
+
+    private void runCustom(byte[] data, int from, int to, String hint) {
+        reporter = "the custom detectors";
+        try {
+            custom.scan(this, data, from, to, hint);
+        } catch (PiiScanException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw failure(e);
+        }
+    }
+
+    private void runExtra(byte[] data, int from, int to, String hint) {
         for (int i = 0; i < extra.length; i++) {
-            reporter = "detector " + scanner.extraType(i);
+            reporter = scanner.extraName(i);
             try {
                 extra[i].scan(data, from, to, hint, this);
             } catch (PiiScanException e) {
@@ -114,7 +132,11 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
                 throw failure(e);
             }
         }
-        work(to - from);
+    }
+
+    /** Whether only the built-in detectors run (no custom, no extra): a region they skip need not be visited. */
+    boolean builtInsOnly() {
+        return custom == null && extra.length == 0;
     }
 
     /** A detector failed: fail closed. The cause is not attached: its message might quote the payload. */
