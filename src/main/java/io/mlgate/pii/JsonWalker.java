@@ -86,9 +86,13 @@ final class JsonWalker {
         while (true) {
             while (i < n && whitespace(p[i])) {
                 i++;
+                if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
+                    session.work(i - lastWork);
+                    lastWork = i;
+                }
             }
             if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
-                session.work(i - lastWork);
+                session.work(i - lastWork); // tokens without regions (literals, brackets) count too
                 lastWork = i;
             }
             if (i == n) {
@@ -471,8 +475,8 @@ final class JsonWalker {
      */
     private static final class NameCache {
 
-        private static final int SLOTS = 128;
-        private static final int MAX_ENTRIES = 96;
+        private static final int SLOTS = 64;
+        private static final int MAX_ENTRIES = 48;
 
         private final int[] offset = new int[SLOTS];
         private final int[] length = new int[SLOTS];

@@ -32,11 +32,12 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
     private long budget = CHECK_INTERVAL;
 
     private int count;
-    private PiiType[] types = new PiiType[16];
-    private double[] confidences = new double[16];
-    private int[] starts = new int[16];
-    private int[] ends = new int[16];
-    private String[] fields = new String[16];
+    /** The findings so far; allocated with the first one (a payload without PII allocates none of this). */
+    private PiiType[] types;
+    private double[] confidences;
+    private int[] starts;
+    private int[] ends;
+    private String[] fields;
 
     private byte[] regionData;
     private int regionFrom;
@@ -173,7 +174,13 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
                 end++;
             }
         }
-        if (count == types.length) {
+        if (types == null) {
+            types = new PiiType[16];
+            confidences = new double[16];
+            starts = new int[16];
+            ends = new int[16];
+            fields = new String[16];
+        } else if (count == types.length) {
             if (count == MAX_FINDINGS) {
                 throw new PiiScanException(PiiScanException.Reason.UNSCANNABLE,
                         "PII scan failed: more than " + MAX_FINDINGS + " findings in one payload");
@@ -209,7 +216,9 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
     /** Forgets every finding: the payload is scanned again in another format. */
     void reset() {
         count = 0;
-        Arrays.fill(fields, null);
+        if (fields != null) {
+            Arrays.fill(fields, null);
+        }
     }
 
     // ---------------------------------------------------------------- deadline
