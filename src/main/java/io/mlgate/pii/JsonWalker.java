@@ -155,7 +155,7 @@ final class JsonWalker {
                     if (i < 0) {
                         return false;
                     }
-                    state = i >= 0 && (b == '{' || b == '[') ? (b == '{' ? OBJECT_FIRST : ARRAY_FIRST) : AFTER;
+                    state = b == '{' ? OBJECT_FIRST : b == '[' ? ARRAY_FIRST : AFTER;
             }
         }
     }
@@ -191,7 +191,7 @@ final class JsonWalker {
                 if (end < 0) {
                     return -1;
                 }
-                        boolean skipBuiltIns = digits < ScanSession.MIN_BUILT_IN_NUMBER_DIGITS;
+                boolean skipBuiltIns = digits < ScanSession.MIN_BUILT_IN_NUMBER_DIGITS;
                 if (!skipBuiltIns || !session.builtInsOnly()) {
                     session.region(p, i, end, hint[depth], label[depth], i, end, skipBuiltIns);
                 }

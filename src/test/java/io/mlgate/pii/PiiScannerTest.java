@@ -144,7 +144,8 @@ class PiiScannerTest {
     @Test
     void malformedJsonIsScannedAsText() {
         for (String bad : List.of("{\"a\": \"SECRET\"", "{\"a\": 01, \"b\": \"SECRET\"}", "[\"SECRET\",]",
-                "{\"a\" \"SECRET\"}", "{'a': 'SECRET'}", "{\"a\": \"SECRET\"}}", "[\"SECRET\"}", "{\"a\": tru, \"SECRET\"}",
+                "{\"a\" \"SECRET\"}", "{'a': 'SECRET'}", "{\"a\": \"SECRET\"}}", "[\"SECRET\"}",
+                "{\"a\": tru, \"SECRET\"}",
                 "{\"a\": \"SECRET\n\"}", "{\"a\": \"\\x SECRET\"}", "SECRET and text", "12a SECRET", "1,\"SECRET\"")) {
             ScanResult r = scan(words(), bad, PayloadFormat.JSON);
             assertThat(r.format()).as(bad).isEqualTo(PayloadFormat.TEXT);
@@ -309,7 +310,8 @@ class PiiScannerTest {
         PiiScanner good = PiiScanner.of(noBuiltIns(), List.of(new SpanDetector(0, 2, 0.9, 3)));
         assertThat(good.scan(utf8("{\"a\": \"xyz\"}"), PayloadFormat.JSON, NO_DEADLINE).detected()).isTrue();
         for (Detector bad : List.of(new SpanDetector(0, 9, 0.9, 3), new SpanDetector(-1, 2, 0.9, 3),
-                new SpanDetector(2, 2, 0.9, 3), new SpanDetector(0, 2, 1.5, 3), new SpanDetector(0, 2, Double.NaN, 3))) {
+                new SpanDetector(2, 2, 0.9, 3), new SpanDetector(0, 2, 1.5, 3),
+                new SpanDetector(0, 2, Double.NaN, 3))) {
             PiiScanner scanner = PiiScanner.of(noBuiltIns(), List.of(bad));
             assertThatThrownBy(() -> scanner.scan(utf8("{\"a\": \"xyz\"}"), PayloadFormat.JSON, NO_DEADLINE))
                     .isInstanceOf(PiiScanException.class)
