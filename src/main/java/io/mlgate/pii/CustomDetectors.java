@@ -162,7 +162,10 @@ final class CustomDetectors {
         return normalizedField != null && word != null && normalizedField.contains(word);
     }
 
-    /** Whether {@code word} (lower case) occurs in {@code data[from, to)}, ASCII case-insensitively, on word boundaries. */
+    /**
+     * Whether {@code word} (lower case) occurs in {@code data[from, to)}, ASCII case-insensitively, on word
+     * boundaries.
+     */
     private static boolean inWindow(byte[] word, byte[] data, int from, int to) {
         int last = to - word.length;
         outer:
@@ -176,8 +179,9 @@ final class CustomDetectors {
                     continue outer;
                 }
             }
+            int after = i + word.length;
             if ((i == from || !wordByte(data[i - 1]) || !wordByte(word[0]))
-                    && (i + word.length == to || !wordByte(data[i + word.length]) || !wordByte(word[word.length - 1]))) {
+                    && (after == to || !wordByte(data[after]) || !wordByte(word[word.length - 1]))) {
                 return true;
             }
         }

@@ -144,7 +144,8 @@ class PiiScannerTest {
     @Test
     void malformedJsonIsScannedAsText() {
         for (String bad : List.of("{\"a\": \"SECRET\"", "{\"a\": 01, \"b\": \"SECRET\"}", "[\"SECRET\",]",
-                "{\"a\" \"SECRET\"}", "{'a': 'SECRET'}", "{\"a\": \"SECRET\"}}", "[\"SECRET\"}", "{\"a\": tru, \"SECRET\"}",
+                "{\"a\" \"SECRET\"}", "{'a': 'SECRET'}", "{\"a\": \"SECRET\"}}", "[\"SECRET\"}",
+                "{\"a\": tru, \"SECRET\"}",
                 "{\"a\": \"SECRET\n\"}", "{\"a\": \"\\x SECRET\"}", "SECRET and text", "12a SECRET", "1,\"SECRET\"")) {
             ScanResult r = scan(words(), bad, PayloadFormat.JSON);
             assertThat(r.format()).as(bad).isEqualTo(PayloadFormat.TEXT);
@@ -309,7 +310,8 @@ class PiiScannerTest {
         PiiScanner good = PiiScanner.of(noBuiltIns(), List.of(new SpanDetector(0, 2, 0.9, 3)));
         assertThat(good.scan(utf8("{\"a\": \"xyz\"}"), PayloadFormat.JSON, NO_DEADLINE).detected()).isTrue();
         for (Detector bad : List.of(new SpanDetector(0, 9, 0.9, 3), new SpanDetector(-1, 2, 0.9, 3),
-                new SpanDetector(2, 2, 0.9, 3), new SpanDetector(0, 2, 1.5, 3), new SpanDetector(0, 2, Double.NaN, 3))) {
+                new SpanDetector(2, 2, 0.9, 3), new SpanDetector(0, 2, 1.5, 3),
+                new SpanDetector(0, 2, Double.NaN, 3))) {
             PiiScanner scanner = PiiScanner.of(noBuiltIns(), List.of(bad));
             assertThatThrownBy(() -> scanner.scan(utf8("{\"a\": \"xyz\"}"), PayloadFormat.JSON, NO_DEADLINE))
                     .isInstanceOf(PiiScanException.class)
@@ -339,19 +341,37 @@ class PiiScannerTest {
         sb.append("1]");
         byte[] payload = utf8(sb.toString());
         assertThat(payload.length).isGreaterThan(3 * ScanSession.CHECK_INTERVAL);
-        long deadline = System.nanoTime() + 2_000_000;
         Recorder recorder = new Recorder();
-        PiiScanner scanner = PiiScanner.of(noBuiltIns(), List.of(new TestDetectors.ClockBurner(deadline),
-                recorder));
+        TestDetectors.ClockBurner burner = new TestDetectors.ClockBurner();
+        PiiScanner scanner = PiiScanner.of(noBuiltIns(), List.of(burner, recorder));
+        scanner.scan(payload, PayloadFormat.JSON, NO_DEADLINE); // loads and warms the classes (burner not armed)
+        recorder.regions.clear();
+        long deadline = burner.arm(50);
         assertThatThrownBy(() -> scanner.scan(payload, PayloadFormat.JSON, deadline))
                 .isInstanceOf(PiiScanException.class)
                 .satisfies(e -> assertThat(((PiiScanException) e).reason())
                         .isEqualTo(PiiScanException.Reason.TIMEOUT));
         int seenBytes = recorder.regions.stream().mapToInt(s -> s.length() - " <null>".length()).sum();
         assertThat(seenBytes).isLessThanOrEqualTo(ScanSession.CHECK_INTERVAL + 64);
+        assertThat(burner.burned).isTrue(); // the scan got past its start
         // without a deadline the same scan completes
-        assertThat(PiiScanner.of(noBuiltIns(), List.of(new Recorder())).scan(payload, PayloadFormat.JSON,
-                NO_DEADLINE).format()).isEqualTo(PayloadFormat.JSON);
+        assertThat(scanner.scan(payload, PayloadFormat.JSON, NO_DEADLINE).format()).isEqualTo(PayloadFormat.JSON);
+    }
+
+    @Test
+    void jsonWithoutRegionsStillChecksTheDeadline() {
+        // after the first region the clock has passed the deadline; 1 MB of literals follows, with no region to scan
+        byte[] payload = utf8("[\"x\"" + ",true".repeat(200_000) + "]");
+        TestDetectors.ClockBurner burner = new TestDetectors.ClockBurner();
+        PiiScanner scanner = PiiScanner.of(noBuiltIns(), List.of(burner));
+        scanner.scan(payload, PayloadFormat.JSON, NO_DEADLINE); // loads and warms the classes (burner not armed)
+        long deadline = burner.arm(50);
+        assertThatThrownBy(() -> scanner.scan(payload, PayloadFormat.JSON, deadline))
+                .isInstanceOf(PiiScanException.class)
+                .satisfies(e -> assertThat(((PiiScanException) e).reason())
+                        .isEqualTo(PiiScanException.Reason.TIMEOUT));
+        assertThat(burner.burned).isTrue(); // the scan got past its start
+        assertThat(scanner.scan(payload, PayloadFormat.JSON, NO_DEADLINE).format()).isEqualTo(PayloadFormat.JSON);
     }
 
     @Test

@@ -133,13 +133,22 @@ final class TestDetectors {
         }
     }
 
-    /** On its first region, waits until {@code System.nanoTime()} has passed a given instant (then never again). */
+    /**
+     * On its first region after {@link #arm}, waits until {@code System.nanoTime()} has passed the armed instant (then
+     * never again): a scan given that instant as deadline is past it from there on.
+     */
     static final class ClockBurner implements Detector {
-        private final long until;
-        private boolean done;
+        private long until;
+        private boolean armed;
+        /** Whether it has burned the clock since it was armed (so a TIMEOUT came after the scan's start). */
+        boolean burned;
 
-        ClockBurner(long untilNanos) {
-            this.until = untilNanos;
+        /** Arms the burner for {@code millis} from now; returns that instant, the deadline to give the scan. */
+        long arm(long millis) {
+            until = System.nanoTime() + millis * 1_000_000;
+            armed = true;
+            burned = false;
+            return until;
         }
 
         @Override
@@ -149,10 +158,14 @@ final class TestDetectors {
 
         @Override
         public void scan(byte[] data, int from, int to, String field, FindingSink sink) {
-            while (!done && System.nanoTime() - until <= 0) {
+            if (!armed) {
+                return;
+            }
+            while (System.nanoTime() - until <= 0) {
                 Thread.onSpinWait();
             }
-            done = true;
+            armed = false;
+            burned = true;
         }
     }
 }
