@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  */
 public record PiiType(String name) implements Comparable<PiiType> {
 
+    // first: the constants below are checked against it as they are made
+    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+
     public static final PiiType EMAIL = new PiiType("EMAIL");
     public static final PiiType PHONE_NUMBER = new PiiType("PHONE_NUMBER");
     public static final PiiType CREDIT_CARD = new PiiType("CREDIT_CARD");
@@ -27,8 +30,6 @@ public record PiiType(String name) implements Comparable<PiiType> {
     /** The built-in types, in the order reports list them. */
     public static final List<PiiType> BUILT_IN = List.of(EMAIL, PHONE_NUMBER, CREDIT_CARD, US_SSN, US_ITIN, IBAN,
             IP_ADDRESS, DATE_OF_BIRTH, AWS_ACCESS_KEY, AWS_SECRET_KEY, JWT, PRIVATE_KEY);
-
-    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
     public PiiType {
         Objects.requireNonNull(name, "name");

@@ -1,0 +1,514 @@
+package io.mlgate.pii;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One streaming pass over a JSON payload's raw bytes (RFC 8259, strict, plus any number of top-level values for
+ * JSON Lines), handing each string value, member name and number to the {@link ScanSession} as a region in place:
+ * nothing of the payload is copied except the content of a string with backslash escapes, which is decoded into the
+ * session's scratch buffer (any finding in it then covers the whole raw string, so redaction never cuts an escape).
+ * UTF-8 is validated as the strings are read. {@link #walk} answers false for a payload that is not JSON (the
+ * scanner then scans it as text) and throws {@link PiiScanException.Reason#UNSCANNABLE} for nesting beyond the
+ * configured depth.
+ *
+ * <p>Field hints: a value directly in an object has its member name as hint; a value in an array has the hint of
+ * the array itself (so every element of {@code "emails": [...]} is hinted "emails"); top-level values have none.
+ * Member names are scanned without a hint and their findings are labelled with the enclosing member's name. A
+ * member name in which something was found is never used as a {@link Finding#field} label (that would copy the
+ * value into reports): its value's findings are labelled {@code [TYPE]} instead.
+ */
+final class JsonWalker {
+
+    /** Longer member names are cut to this many bytes (at a character boundary) to make a field hint. */
+    static final int MAX_HINT_BYTES = 256;
+
+    private static final int VALUE = 0;
+    private static final int OBJECT_FIRST = 1;
+    private static final int NAME = 2;
+    private static final int COLON = 3;
+    private static final int AFTER = 4;
+    private static final int ARRAY_FIRST = 5;
+
+    /** Bytes that stop the fast loop inside a string: quote, backslash, control characters, non-ASCII. */
+    private static final boolean[] STRING_STOP = new boolean[256];
+    private static final int[] HEX = new int[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            STRING_STOP[b] = b == '"' || b == '\\' || b < 0x20 || b >= 0x80;
+        }
+        Arrays.fill(HEX, -1);
+        for (int b = '0'; b <= '9'; b++) {
+            HEX[b] = b - '0';
+        }
+        for (int b = 'a'; b <= 'f'; b++) {
+            HEX[b] = b - 'a' + 10;
+            HEX[b - 32] = b - 'a' + 10;
+        }
+    }
+
+    private final ScanSession session;
+    private final byte[] p;
+    private final int n;
+    private final int maxDepth;
+
+    private int depth;
+    private boolean[] isObject = new boolean[16];
+    private String[] hint = new String[16];
+    private String[] label = new String[16];
+    private String[] parentLabel = new String[16];
+
+    /** Set by {@link #string}: the content span and whether it has escapes. */
+    private int contentStart;
+    private int contentEnd;
+    private boolean escaped;
+    /** Set by {@link #number}: how many digits the token has. */
+    private int digits;
+    private int lastWork;
+
+    private NameCache names;
+
+    JsonWalker(ScanSession session, byte[] payload, int maxDepth) {
+        this.session = session;
+        this.p = payload;
+        this.n = payload.length;
+        this.maxDepth = maxDepth;
+    }
+
+    /** Walks the whole payload; false when it is not JSON. */
+    boolean walk() {
+        int i = 0;
+        if (n >= 3 && p[0] == (byte) 0xEF && p[1] == (byte) 0xBB && p[2] == (byte) 0xBF) {
+            i = 3; // a UTF-8 byte order mark
+        }
+        int state = VALUE;
+        while (true) {
+            while (i < n && whitespace(p[i])) {
+                i++;
+            }
+            if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
+                session.work(i - lastWork);
+                lastWork = i;
+            }
+            if (i == n) {
+                return depth == 0 && (state == AFTER || state == VALUE);
+            }
+            byte b = p[i];
+            switch (state) {
+                case OBJECT_FIRST:
+                    if (b == '}') {
+                        i++;
+                        depth--;
+                        state = AFTER;
+                        continue;
+                    }
+                    // fall through: a member name
+                case NAME:
+                    if (b != '"') {
+                        return false;
+                    }
+                    i = name(i);
+                    if (i < 0) {
+                        return false;
+                    }
+                    state = COLON;
+                    continue;
+                case COLON:
+                    if (b != ':') {
+                        return false;
+                    }
+                    i++;
+                    state = VALUE;
+                    continue;
+                case AFTER:
+                    if (depth == 0) {
+                        state = VALUE; // another top-level value: JSON Lines
+                        continue;
+                    }
+                    if (b == ',') {
+                        i++;
+                        state = isObject[depth] ? NAME : VALUE;
+                        continue;
+                    }
+                    if (b == (isObject[depth] ? '}' : ']')) {
+                        i++;
+                        depth--;
+                        state = AFTER;
+                        continue;
+                    }
+                    return false;
+                case ARRAY_FIRST:
+                    if (b == ']') {
+                        i++;
+                        depth--;
+                        state = AFTER;
+                        continue;
+                    }
+                    // fall through: the first element
+                default:
+                    i = value(i, b);
+                    if (i < 0) {
+                        return false;
+                    }
+                    state = i >= 0 && (b == '{' || b == '[') ? (b == '{' ? OBJECT_FIRST : ARRAY_FIRST) : AFTER;
+            }
+        }
+    }
+
+    /** Parses the value starting with {@code b} at {@code i}; the position after it (or after its opening bracket). */
+    private int value(int i, byte b) {
+        switch (b) {
+            case '{':
+                push(true);
+                return i + 1;
+            case '[':
+                push(false);
+                return i + 1;
+            case '"': {
+                int end = string(i);
+                if (end < 0) {
+                    return -1;
+                }
+                scanString(hint[depth], label[depth]);
+                return end;
+            }
+            case 't':
+                return literal(i, "true");
+            case 'f':
+                return literal(i, "false");
+            case 'n':
+                return literal(i, "null");
+            default: {
+                if (b != '-' && (b < '0' || b > '9')) {
+                    return -1;
+                }
+                int end = number(i);
+                if (end < 0) {
+                    return -1;
+                }
+                        session.region(p, i, end, hint[depth], label[depth], i, end,
+                        digits < ScanSession.MIN_BUILT_IN_NUMBER_DIGITS);
+                return end;
+            }
+        }
+    }
+
+    private void push(boolean object) {
+        if (depth + 1 > maxDepth) {
+            throw new PiiScanException(PiiScanException.Reason.UNSCANNABLE,
+                    "PII scan failed: JSON nested deeper than " + maxDepth + " levels");
+        }
+        depth++;
+        if (depth == isObject.length) {
+            int size = Math.min(maxDepth + 1, depth * 2);
+            isObject = Arrays.copyOf(isObject, size);
+            hint = Arrays.copyOf(hint, size);
+            label = Arrays.copyOf(label, size);
+            parentLabel = Arrays.copyOf(parentLabel, size);
+        }
+        isObject[depth] = object;
+        parentLabel[depth] = label[depth - 1];
+        if (object) {
+            hint[depth] = null;
+            label[depth] = null;
+        } else {
+            hint[depth] = hint[depth - 1];
+            label[depth] = label[depth - 1];
+        }
+    }
+
+    /** Parses and scans a member name at {@code i}; it becomes the hint of the member's value. */
+    private int name(int i) {
+        int end = string(i);
+        if (end < 0) {
+            return -1;
+        }
+        int before = session.count();
+        String owner = parentLabel[depth];
+        String name;
+        if (escaped) {
+            byte[] buf = session.scratch(contentEnd - contentStart);
+            int len = decode(contentStart, contentEnd, buf);
+            session.region(buf, 0, len, null, owner, contentStart, contentEnd, false);
+            name = names().lookup(p, contentStart, contentEnd, buf, len);
+        } else {
+            session.region(p, contentStart, contentEnd, null, owner, -1, 0, false);
+            name = names().lookup(p, contentStart, contentEnd, p, -1);
+        }
+        hint[depth] = name;
+        label[depth] = session.count() > before ? "[" + session.typeAt(before).name() + "]" : name;
+        return end;
+    }
+
+    private void scanString(String fieldHint, String fieldLabel) {
+        if (escaped) {
+            byte[] buf = session.scratch(contentEnd - contentStart);
+            int len = decode(contentStart, contentEnd, buf);
+            session.region(buf, 0, len, fieldHint, fieldLabel, contentStart, contentEnd, false);
+        } else {
+            session.region(p, contentStart, contentEnd, fieldHint, fieldLabel, -1, 0, false);
+        }
+    }
+
+    /**
+     * Reads the string whose opening quote is at {@code at}, validating escapes and UTF-8; sets the content span
+     * and {@link #escaped}. Returns the position after the closing quote, or -1 when it is malformed.
+     */
+    private int string(int at) {
+        int i = at + 1;
+        contentStart = i;
+        escaped = false;
+        while (true) {
+            int limit = Math.min(n, i + ScanSession.CHECK_INTERVAL);
+            while (i < limit && !STRING_STOP[p[i] & 0xff]) {
+                i++;
+            }
+            if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
+                session.work(i - lastWork);
+                lastWork = i;
+            }
+            if (i >= n) {
+                return -1;
+            }
+            if (i == limit) {
+                continue;
+            }
+            int b = p[i] & 0xff;
+            if (b == '"') {
+                contentEnd = i;
+                return i + 1;
+            }
+            if (b == '\\') {
+                if (i + 1 >= n) {
+                    return -1;
+                }
+                escaped = true;
+                switch (p[i + 1]) {
+                    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                        i += 2;
+                        break;
+                    case 'u':
+                        if (i + 5 >= n || HEX[p[i + 2] & 0xff] < 0 || HEX[p[i + 3] & 0xff] < 0
+                                || HEX[p[i + 4] & 0xff] < 0 || HEX[p[i + 5] & 0xff] < 0) {
+                            return -1;
+                        }
+                        i += 6;
+                        break;
+                    default:
+                        return -1;
+                }
+                continue;
+            }
+            if (b < 0x20) {
+                return -1; // control characters must be escaped
+            }
+            int len = Utf8.sequenceLength(p, i, n);
+            if (len < 0) {
+                return -1;
+            }
+            i += len;
+        }
+    }
+
+    /**
+     * Decodes the escaped content {@code p[from, to)} (already validated) into {@code out} as UTF-8; returns its
+     * length, never more than {@code to - from}. A lone surrogate escape becomes U+FFFD.
+     */
+    private int decode(int from, int to, byte[] out) {
+        int o = 0;
+        int i = from;
+        while (i < to) {
+            byte b = p[i];
+            if (b != '\\') {
+                out[o++] = b;
+                i++;
+                continue;
+            }
+            byte e = p[i + 1];
+            i += 2;
+            switch (e) {
+                case 'b':
+                    out[o++] = '\b';
+                    break;
+                case 'f':
+                    out[o++] = '\f';
+                    break;
+                case 'n':
+                    out[o++] = '\n';
+                    break;
+                case 'r':
+                    out[o++] = '\r';
+                    break;
+                case 't':
+                    out[o++] = '\t';
+                    break;
+                case 'u': {
+                    int cp = hex4(i);
+                    i += 4;
+                    if (Character.isHighSurrogate((char) cp) && i + 5 < to && p[i] == '\\' && p[i + 1] == 'u') {
+                        int low = hex4(i + 2);
+                        if (Character.isLowSurrogate((char) low)) {
+                            cp = Character.toCodePoint((char) cp, (char) low);
+                            i += 6;
+                        }
+                    }
+                    if (cp >= 0xD800 && cp <= 0xDFFF) {
+                        cp = Utf8.REPLACEMENT;
+                    }
+                    o = Utf8.encode(cp, out, o);
+                    break;
+                }
+                default:
+                    out[o++] = e; // " \ /
+            }
+        }
+        return o;
+    }
+
+    private int hex4(int i) {
+        return HEX[p[i] & 0xff] << 12 | HEX[p[i + 1] & 0xff] << 8 | HEX[p[i + 2] & 0xff] << 4 | HEX[p[i + 3] & 0xff];
+    }
+
+    /** Reads a number token at {@code at} (RFC 8259 grammar); sets {@link #digits}; -1 when malformed. */
+    private int number(int at) {
+        int i = at;
+        int count = 0;
+        if (p[i] == '-') {
+            i++;
+        }
+        if (i >= n) {
+            return -1;
+        }
+        if (p[i] == '0') {
+            i++;
+            count++;
+        } else if (p[i] >= '1' && p[i] <= '9') {
+            while (i < n && p[i] >= '0' && p[i] <= '9') {
+                i++;
+                count++;
+            }
+        } else {
+            return -1;
+        }
+        if (i < n && p[i] == '.') {
+            i++;
+            int start = i;
+            while (i < n && p[i] >= '0' && p[i] <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+            count += i - start;
+        }
+        if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+            i++;
+            if (i < n && (p[i] == '+' || p[i] == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < n && p[i] >= '0' && p[i] <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+            count += i - start;
+        }
+        digits = count;
+        return delimited(i) ? i : -1;
+    }
+
+    private int literal(int at, String word) {
+        int len = word.length();
+        if (at + len > n) {
+            return -1;
+        }
+        for (int k = 0; k < len; k++) {
+            if (p[at + k] != word.charAt(k)) {
+                return -1;
+            }
+        }
+        return delimited(at + len) ? at + len : -1;
+    }
+
+    /** A number or literal must end at a delimiter: {@code 12a}, {@code 01} and {@code truex} are not JSON. */
+    private boolean delimited(int i) {
+        if (i == n) {
+            return true;
+        }
+        byte b = p[i];
+        return whitespace(b) || b == ',' || b == ']' || b == '}';
+    }
+
+    private static boolean whitespace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private NameCache names() {
+        if (names == null) {
+            names = new NameCache();
+        }
+        return names;
+    }
+
+    /**
+     * Member names as Strings, made once per distinct name per scan (arrays of objects and JSON Lines repeat their
+     * names): a small open-addressing table keyed by the raw bytes, compared in place in the payload.
+     */
+    private static final class NameCache {
+
+        private static final int SLOTS = 128;
+        private static final int MAX_ENTRIES = 96;
+
+        private final int[] offset = new int[SLOTS];
+        private final int[] length = new int[SLOTS];
+        private final String[] value = new String[SLOTS];
+        private int entries;
+
+        /**
+         * The name whose raw content is {@code payload[from, to)}; {@code decodedLength} is -1 when it has no
+         * escapes, else the length of its decoded form in {@code decoded}.
+         */
+        String lookup(byte[] payload, int from, int to, byte[] decoded, int decodedLength) {
+            int len = to - from;
+            if (len > MAX_HINT_BYTES) {
+                return decodedLength < 0 ? cut(payload, from, to) : cut(decoded, 0, decodedLength);
+            }
+            int h = 0;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + payload[i];
+            }
+            h ^= h >>> 16;
+            for (int probe = 0; probe < SLOTS; probe++) {
+                int slot = h + probe & SLOTS - 1;
+                String v = value[slot];
+                if (v == null) {
+                    String made = decodedLength < 0 ? new String(payload, from, len, StandardCharsets.UTF_8)
+                            : new String(decoded, 0, decodedLength, StandardCharsets.UTF_8);
+                    if (entries < MAX_ENTRIES) {
+                        offset[slot] = from;
+                        length[slot] = len;
+                        value[slot] = made;
+                        entries++;
+                    }
+                    return made;
+                }
+                if (length[slot] == len && Arrays.equals(payload, offset[slot], offset[slot] + len, payload, from, to)) {
+                    return v;
+                }
+            }
+            return decodedLength < 0 ? new String(payload, from, len, StandardCharsets.UTF_8)
+                    : new String(decoded, 0, decodedLength, StandardCharsets.UTF_8);
+        }
+
+        private static String cut(byte[] data, int from, int to) {
+            int end = Math.min(to, from + MAX_HINT_BYTES);
+            while (end > from && end < to && Utf8.continuation(data[end])) {
+                end--;
+            }
+            return new String(data, from, end - from, StandardCharsets.UTF_8);
+        }
+    }
+}
