@@ -5,17 +5,23 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
+import io.mlgate.pii.PayloadFormat;
 import io.mlgate.pii.PiiScanner;
+import io.mlgate.pii.RedactionMethod;
 import io.mlgate.pii.Redactor;
+import io.mlgate.pii.ScanResult;
 
 /**
- * Masks the PII in a piece of log text (a formatted message, a stack trace) with {@link Redactor#redactText}: each
- * finding becomes its type in brackets. The scanner is built once, on the first use (so commands that never log pay
- * nothing), from the settings {@code scanners} supplies.
+ * Masks the PII in a piece of log text (a formatted message, a stack trace) as {@link Redactor#redactText} does: a
+ * TEXT scan, then each finding replaced by its type in brackets ({@link RedactionMethod#REPLACE}). It makes the two
+ * calls itself rather than call {@code redactText}, which answers a failed scan with a marker in place of the text,
+ * so that a failure here withholds the whole log line. The scanner is built once, on the first use (so commands that
+ * never log pay nothing), from the settings {@code scanners} supplies.
  *
  * <p>Bounded: text over {@value #MAX_BYTES} bytes of UTF-8 is cut there (at a character) before it is scanned, and
- * marked {@value #TRUNCATED}. Fail closed: when building the scanner or scanning throws anything, {@link #redact}
- * answers {@code null} and the caller withholds the line. No recursion: a log call made on this thread while it is
+ * marked {@value #TRUNCATED}, and its scan has {@value #SCAN_MILLIS} ms. Fail closed: when building the scanner or
+ * scanning throws anything (a timeout included), {@link #redact} answers {@code null} and the caller withholds the
+ * line. No recursion: a log call made on this thread while it is
  * scanning (a detector library that logs) is withheld too, never scanned again or printed raw.
  */
 public final class LogRedaction {
@@ -24,6 +30,8 @@ public final class LogRedaction {
     public static final int MAX_BYTES = 64 * 1024;
     /** Appended to text that was cut to {@link #MAX_BYTES}. */
     public static final String TRUNCATED = " [truncated]";
+    /** The deadline of one scan. */
+    public static final long SCAN_MILLIS = 200;
 
     private static final ThreadLocal<Boolean> SCANNING = new ThreadLocal<>();
 
@@ -60,7 +68,11 @@ public final class LogRedaction {
                 return null;
             }
             String cut = truncate(text);
-            String masked = redactor.redactText(s, cut);
+            byte[] bytes = cut.getBytes(StandardCharsets.UTF_8);
+            ScanResult result = s.scan(bytes, PayloadFormat.TEXT, System.nanoTime() + SCAN_MILLIS * 1_000_000L);
+            String masked = result.detected()
+                    ? new String(redactor.redact(bytes, result, RedactionMethod.REPLACE), StandardCharsets.UTF_8)
+                    : cut;
             return cut.length() == text.length() ? masked : masked + TRUNCATED;
         } catch (Throwable e) { // fail closed, whatever it is (a detector bug, a stack overflow)
             return null;
@@ -78,7 +90,7 @@ public final class LogRedaction {
             if (scanner == null && !broken) {
                 try {
                     byte[] key = new byte[32];
-                    new SecureRandom().nextBytes(key); // redactText replaces by type; the key is never used
+                    new SecureRandom().nextBytes(key); // REPLACE writes the type; the key is never used
                     redactor = new Redactor(key);
                     Arrays.fill(key, (byte) 0);
                     scanner = scanners.get();

@@ -18,7 +18,6 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.pattern.ConverterUtil;
 import ch.qos.logback.core.pattern.DynamicConverter;
-import io.mlgate.pii.DetectorSettings;
 import io.mlgate.pii.PiiScanner;
 import io.mlgate.pii.discovery.DetectorConfig;
 
@@ -33,8 +32,9 @@ import io.mlgate.pii.discovery.DetectorConfig;
  *
  * <p>The scanner uses the default detector settings plus those of {@code detectorsFile}
  * ({@link DetectorConfig}: the gateway's properties file or a JSON file; set from {@code MLGATE_PII_DETECTORS} in
- * logback.xml), built once on the first line logged. A settings file that cannot be read withholds every line and
- * is reported once as a Logback status error (which names the file, never a log message).
+ * logback.xml), built once on the first line logged. A scanner that cannot be built (a settings file that cannot
+ * be read, a bad pattern) withholds every line, and says so once on stderr and as a Logback status error (naming
+ * the file and the exception class, never a log message).
  *
  * <p>Not masked: MDC values ({@code %X}), markers, key-value pairs ({@code %kvp}), logger and thread names; mlgate
  * puts no caller data there.
@@ -93,15 +93,17 @@ public class RedactingPatternLayout extends PatternLayout {
         if (redaction == null) {
             String file = detectorsFile;
             redaction = new LogRedaction(() -> {
-                DetectorSettings settings;
                 try {
-                    settings = DetectorConfig.load(file == null ? null : Path.of(file));
-                } catch (IOException | IllegalArgumentException e) {
-                    addError("PII log redaction: cannot use the detector settings " + file + " ("
-                            + e.getClass().getSimpleName() + "); every log line is withheld");
-                    throw new IllegalStateException("detector settings unusable");
+                    return PiiScanner.of(DetectorConfig.load(file == null ? null : Path.of(file)));
+                } catch (IOException | RuntimeException e) {
+                    // said once, without any log content; the lines themselves are withheld
+                    String why = "PII log redaction cannot start (" + e.getClass().getSimpleName()
+                            + (file == null ? "" : " with the detector settings " + file)
+                            + "): every log line is withheld";
+                    addError(why);
+                    System.err.println("mlgate: " + why);
+                    throw new IllegalStateException(why);
                 }
-                return PiiScanner.of(settings);
             });
         }
         super.start();

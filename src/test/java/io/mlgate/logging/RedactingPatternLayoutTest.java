@@ -38,7 +38,14 @@ class RedactingPatternLayoutTest {
     private static final String CARD = "4111 1111 1111 1111";
     private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
 
-    private final LoggerContext context = new LoggerContext();
+    private final LoggerContext context = newContext();
+
+    /** A context of its own (not the test JVM's), with the MDC adapter Logback's initializer would set. */
+    private static LoggerContext newContext() {
+        LoggerContext c = new LoggerContext();
+        c.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        return c;
+    }
 
     @AfterEach
     void stop() {
@@ -214,7 +221,7 @@ class RedactingPatternLayoutTest {
             config.doConfigure(getClass().getResource("/logback.xml"));
             context.getLogger("io.mlgate.cli.Test").info("contact {}", EMAIL);
 
-            LoggerContext spring = new LoggerContext();
+            LoggerContext spring = newContext();
             spring.putProperty("CONSOLE_LOG_PATTERN", "%level|%logger{0}|%msg%n"); // logging.pattern.console
             JoranConfigurator springConfig = new JoranConfigurator();
             springConfig.setContext(spring);
