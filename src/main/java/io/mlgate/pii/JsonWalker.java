@@ -86,9 +86,13 @@ final class JsonWalker {
         while (true) {
             while (i < n && whitespace(p[i])) {
                 i++;
+                if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
+                    session.work(i - lastWork);
+                    lastWork = i;
+                }
             }
             if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
-                session.work(i - lastWork);
+                session.work(i - lastWork); // tokens without regions (literals, brackets) count too
                 lastWork = i;
             }
             if (i == n) {
@@ -187,8 +191,10 @@ final class JsonWalker {
                 if (end < 0) {
                     return -1;
                 }
-                        session.region(p, i, end, hint[depth], label[depth], i, end,
-                        digits < ScanSession.MIN_BUILT_IN_NUMBER_DIGITS);
+                        boolean skipBuiltIns = digits < ScanSession.MIN_BUILT_IN_NUMBER_DIGITS;
+                if (!skipBuiltIns || !session.builtInsOnly()) {
+                    session.region(p, i, end, hint[depth], label[depth], i, end, skipBuiltIns);
+                }
                 return end;
             }
         }
@@ -259,20 +265,27 @@ final class JsonWalker {
         int i = at + 1;
         contentStart = i;
         escaped = false;
+        // fast path: plain ASCII up to the closing quote (kept small so it is inlined)
+        int limit = Math.min(n, i + ScanSession.CHECK_INTERVAL);
+        while (i < limit && !STRING_STOP[p[i] & 0xff]) {
+            i++;
+        }
+        if (i < limit && p[i] == '"') {
+            contentEnd = i;
+            return i + 1;
+        }
+        return stringSlow(i);
+    }
+
+    /** The rest of a string from {@code i}: escapes, non-ASCII, long strings, errors. */
+    private int stringSlow(int i) {
         while (true) {
-            int limit = Math.min(n, i + ScanSession.CHECK_INTERVAL);
-            while (i < limit && !STRING_STOP[p[i] & 0xff]) {
-                i++;
-            }
             if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
                 session.work(i - lastWork);
                 lastWork = i;
             }
             if (i >= n) {
                 return -1;
-            }
-            if (i == limit) {
-                continue;
             }
             int b = p[i] & 0xff;
             if (b == '"') {
@@ -298,16 +311,19 @@ final class JsonWalker {
                     default:
                         return -1;
                 }
-                continue;
-            }
-            if (b < 0x20) {
+            } else if (b < 0x20) {
                 return -1; // control characters must be escaped
+            } else if (b >= 0x80) {
+                int len = Utf8.sequenceLength(p, i, n);
+                if (len < 0) {
+                    return -1;
+                }
+                i += len;
             }
-            int len = Utf8.sequenceLength(p, i, n);
-            if (len < 0) {
-                return -1;
+            int limit = Math.min(n, i + ScanSession.CHECK_INTERVAL);
+            while (i < limit && !STRING_STOP[p[i] & 0xff]) {
+                i++;
             }
-            i += len;
         }
     }
 
@@ -459,8 +475,8 @@ final class JsonWalker {
      */
     private static final class NameCache {
 
-        private static final int SLOTS = 128;
-        private static final int MAX_ENTRIES = 96;
+        private static final int SLOTS = 64;
+        private static final int MAX_ENTRIES = 48;
 
         private final int[] offset = new int[SLOTS];
         private final int[] length = new int[SLOTS];
@@ -476,11 +492,9 @@ final class JsonWalker {
             if (len > MAX_HINT_BYTES) {
                 return decodedLength < 0 ? cut(payload, from, to) : cut(decoded, 0, decodedLength);
             }
-            int h = 0;
-            for (int i = from; i < to; i++) {
-                h = 31 * h + payload[i];
-            }
-            h ^= h >>> 16;
+            // no loop: length and three bytes pick the slot; the bytes are compared on a hit
+            int h = len == 0 ? 0 : ((len * 31 + payload[from]) * 31 + payload[to - 1]) * 31 + payload[from + len / 2];
+            h ^= h >>> 7;
             for (int probe = 0; probe < SLOTS; probe++) {
                 int slot = h + probe & SLOTS - 1;
                 String v = value[slot];
@@ -495,12 +509,21 @@ final class JsonWalker {
                     }
                     return made;
                 }
-                if (length[slot] == len && Arrays.equals(payload, offset[slot], offset[slot] + len, payload, from, to)) {
+                if (length[slot] == len && same(payload, offset[slot], from, len)) {
                     return v;
                 }
             }
             return decodedLength < 0 ? new String(payload, from, len, StandardCharsets.UTF_8)
                     : new String(decoded, 0, decodedLength, StandardCharsets.UTF_8);
+        }
+
+        private static boolean same(byte[] p, int a, int b, int len) {
+            for (int k = 0; k < len; k++) {
+                if (p[a + k] != p[b + k]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String cut(byte[] data, int from, int to) {

@@ -33,6 +33,7 @@ public final class PiiScanner {
     private final CustomDetectors custom;
     private final Detector[] extra;
     private final PiiType[] extraTypes;
+    private final String[] extraNames;
 
     private PiiScanner(DetectorSettings settings, List<Detector> extra) {
         this.settings = settings;
@@ -41,9 +42,11 @@ public final class PiiScanner {
         this.custom = CustomDetectors.compile(settings.custom());
         this.extra = extra.toArray(new Detector[0]);
         this.extraTypes = new PiiType[this.extra.length];
+        this.extraNames = new String[this.extra.length];
         for (int i = 0; i < this.extra.length; i++) {
             Detector d = Objects.requireNonNull(this.extra[i], "extra detector");
             extraTypes[i] = Objects.requireNonNull(d.type(), "an extra detector's type");
+            extraNames[i] = "detector " + extraTypes[i];
         }
     }
 
@@ -118,6 +121,11 @@ public final class PiiScanner {
 
     PiiType extraType(int index) {
         return extraTypes[index];
+    }
+
+    /** How failure messages name extra detector {@code index}. */
+    String extraName(int index) {
+        return extraNames[index];
     }
 
     double minConfidence() {

@@ -24,16 +24,20 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
     private static final int SMALL_CLUSTER = 16;
 
     private final PiiScanner scanner;
+    private final BuiltInDetectors builtIns;
+    private final CustomDetectors custom;
+    private final Detector[] extra;
     private final long deadline;
     private final double minConfidence;
     private long budget = CHECK_INTERVAL;
 
     private int count;
-    private PiiType[] types = new PiiType[16];
-    private double[] confidences = new double[16];
-    private int[] starts = new int[16];
-    private int[] ends = new int[16];
-    private String[] fields = new String[16];
+    /** The findings so far; allocated with the first one (a payload without PII allocates none of this). */
+    private PiiType[] types;
+    private double[] confidences;
+    private int[] starts;
+    private int[] ends;
+    private String[] fields;
 
     private byte[] regionData;
     private int regionFrom;
@@ -54,6 +58,9 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
 
     ScanSession(PiiScanner scanner, long deadlineNanos) {
         this.scanner = scanner;
+        this.builtIns = scanner.builtIns();
+        this.custom = scanner.custom();
+        this.extra = scanner.extra();
         this.deadline = deadlineNanos;
         this.minConfidence = scanner.minConfidence();
     }
@@ -81,31 +88,43 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
         regionLabel = label;
         mapStart = mapFrom;
         mapEnd = mapTo;
-        BuiltInDetectors builtIns = scanner.builtIns();
         if (builtIns != null && !skipBuiltIns) {
-            reporter = "the built-in detectors";
-            try {
-                builtIns.scan(data, from, to, hint, this, deadline);
-            } catch (PiiScanException e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError e) {
-                throw failure(e);
-            }
+            runBuiltIns(data, from, to, hint);
         }
-        CustomDetectors custom = scanner.custom();
         if (custom != null) {
-            reporter = "the custom detectors";
-            try {
-                custom.scan(this, data, from, to, hint);
-            } catch (PiiScanException e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError e) {
-                throw failure(e);
-            }
+            runCustom(data, from, to, hint);
         }
-        Detector[] extra = scanner.extra();
+        if (extra.length > 0) {
+            runExtra(data, from, to, hint);
+        }
+        work(to - from);
+    }
+
+    private void runBuiltIns(byte[] data, int from, int to, String hint) {
+        reporter = "the built-in detectors";
+        try {
+            builtIns.scan(data, from, to, hint, this, deadline);
+        } catch (PiiScanException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw failure(e);
+        }
+    }
+
+    private void runCustom(byte[] data, int from, int to, String hint) {
+        reporter = "the custom detectors";
+        try {
+            custom.scan(this, data, from, to, hint);
+        } catch (PiiScanException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw failure(e);
+        }
+    }
+
+    private void runExtra(byte[] data, int from, int to, String hint) {
         for (int i = 0; i < extra.length; i++) {
-            reporter = "detector " + scanner.extraType(i);
+            reporter = scanner.extraName(i);
             try {
                 extra[i].scan(data, from, to, hint, this);
             } catch (PiiScanException e) {
@@ -114,7 +133,11 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
                 throw failure(e);
             }
         }
-        work(to - from);
+    }
+
+    /** Whether only the built-in detectors run (no custom, no extra): a region they skip need not be visited. */
+    boolean builtInsOnly() {
+        return custom == null && extra.length == 0;
     }
 
     /** A detector failed: fail closed. The cause is not attached: its message might quote the payload. */
@@ -151,7 +174,13 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
                 end++;
             }
         }
-        if (count == types.length) {
+        if (types == null) {
+            types = new PiiType[16];
+            confidences = new double[16];
+            starts = new int[16];
+            ends = new int[16];
+            fields = new String[16];
+        } else if (count == types.length) {
             if (count == MAX_FINDINGS) {
                 throw new PiiScanException(PiiScanException.Reason.UNSCANNABLE,
                         "PII scan failed: more than " + MAX_FINDINGS + " findings in one payload");
@@ -187,7 +216,9 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
     /** Forgets every finding: the payload is scanned again in another format. */
     void reset() {
         count = 0;
-        Arrays.fill(fields, null);
+        if (fields != null) {
+            Arrays.fill(fields, null);
+        }
     }
 
     // ---------------------------------------------------------------- deadline

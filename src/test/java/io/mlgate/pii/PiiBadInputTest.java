@@ -181,6 +181,19 @@ class PiiBadInputTest {
     }
 
     @Test
+    void aPatternWhoseMatchesAreDecidedFarAheadIsStoppedByTheDeadline() {
+        // each match of "a.*z|a" needs a search to the end of the region: all matches cost n^2 character reads;
+        // the reads count towards the deadline, so the scan stops instead of running for minutes
+        PiiScanner farAhead = PiiScanner.of(noBuiltIns(new CustomDetectorSpec("FAR", "a.*z|a", null, Checksum.NONE,
+                0.9, null, null, 0)));
+        byte[] input = utf8("a".repeat(200_000));
+        assertThatThrownBy(() -> farAhead.scan(input, PayloadFormat.TEXT, System.nanoTime() + 200_000_000L))
+                .isInstanceOf(PiiScanException.class)
+                .satisfies(e -> assertThat(reason(e)).isEqualTo(PiiScanException.Reason.TIMEOUT));
+        assertThat(farAhead.scan(utf8("a b z"), PayloadFormat.TEXT, deadline()).findings()).hasSize(1);
+    }
+
+    @Test
     void aDenseDictionaryInputIsOnePass() {
         // every position starts a partial match of a long entry: still one table step per byte
         PiiScanner dense = PiiScanner.of(noBuiltIns(new CustomDetectorSpec("LONG", null,

@@ -355,6 +355,19 @@ class PiiScannerTest {
     }
 
     @Test
+    void jsonWithoutRegionsStillChecksTheDeadline() {
+        // after the first region the clock has passed the deadline; 1 MB of literals follows, with no region to scan
+        byte[] payload = utf8("[\"x\"" + ",true".repeat(200_000) + "]");
+        long deadline = System.nanoTime() + 2_000_000;
+        PiiScanner scanner = PiiScanner.of(noBuiltIns(), List.of(new TestDetectors.ClockBurner(deadline)));
+        assertThatThrownBy(() -> scanner.scan(payload, PayloadFormat.JSON, deadline))
+                .isInstanceOf(PiiScanException.class)
+                .satisfies(e -> assertThat(((PiiScanException) e).reason())
+                        .isEqualTo(PiiScanException.Reason.TIMEOUT));
+        assertThat(scanner.scan(payload, PayloadFormat.JSON, NO_DEADLINE).format()).isEqualTo(PayloadFormat.JSON);
+    }
+
+    @Test
     void moreFindingsThanTheBoundIsUnscannable() {
         PiiScanner twice = PiiScanner.of(noBuiltIns(), List.of(new WordDetector("A", "a", 0.9),
                 new WordDetector("B", "a", 0.8)));
