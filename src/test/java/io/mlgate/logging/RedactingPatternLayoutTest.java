@@ -36,7 +36,7 @@ class RedactingPatternLayoutTest {
 
     private static final String EMAIL = "jane.doe@example.com";
     private static final String CARD = "4111 1111 1111 1111";
-    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
     private final LoggerContext context = newContext();
 

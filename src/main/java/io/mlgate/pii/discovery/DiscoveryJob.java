@@ -24,7 +24,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongConsumer;
-import java.util.function.UnaryOperator;
 
 import io.mlgate.kms.artifact.ArtifactException;
 import io.mlgate.kms.artifact.ArtifactHeader;
@@ -125,7 +124,7 @@ public final class DiscoveryJob {
 
     private final DetectorSettings settings;
     private final PiiScanner scanner;
-    private final UnaryOperator<String> names;
+    private final NameMasker names;
     private final Limits limits;
     private final Clock clock;
 
@@ -167,11 +166,11 @@ public final class DiscoveryJob {
         String store = null;
         if (modelStore != null) {
             Path storeDir = modelStore.toRealPath();
-            store = names.apply(storeDir.toString());
+            store = names.path(storeDir.toString());
             Files.walkFileTree(storeDir, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, walk.store());
         }
         List<String> shown = new ArrayList<>();
-        distinct.forEach(p -> shown.add(names.apply(p.toString())));
+        distinct.forEach(p -> shown.add(names.path(p.toString())));
         return new Plan(shown, store, walk.targets, walk.skipped, walk.skippedCount, walk.failed, walk.bytes);
     }
 
@@ -187,7 +186,7 @@ public final class DiscoveryJob {
         void skip(Path file, String reason) {
             skippedCount++;
             if (skipped.size() < DiscoveryReport.MAX_LISTED) {
-                skipped.add(new DiscoveryReport.PathReason(names.apply(file.toString()), reason));
+                skipped.add(new DiscoveryReport.PathReason(names.path(file.toString()), reason));
             }
         }
 
@@ -208,7 +207,7 @@ public final class DiscoveryJob {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    failed.add(new DiscoveryReport.PathReason(names.apply(file.toString()),
+                    failed.add(new DiscoveryReport.PathReason(names.path(file.toString()),
                             "cannot read: " + exc.getClass().getSimpleName()));
                     return FileVisitResult.CONTINUE;
                 }
@@ -231,7 +230,7 @@ public final class DiscoveryJob {
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    failed.add(new DiscoveryReport.PathReason(names.apply(file.toString()),
+                    failed.add(new DiscoveryReport.PathReason(names.path(file.toString()),
                             "cannot read: " + exc.getClass().getSimpleName()));
                     return FileVisitResult.CONTINUE;
                 }
@@ -261,7 +260,7 @@ public final class DiscoveryJob {
         long scanned = 0;
         long bytes = 0;
         for (Target t : plan.targets()) {
-            String shown = names.apply(t.path().toString());
+            String shown = names.path(t.path().toString());
             long before = read[0];
             try {
                 List<FileFindings> found;

@@ -302,18 +302,23 @@ class DiscoveryJobTest {
     void reportsLocateButNeverHoldValuesAndMaskPiiInNames() throws IOException {
         Path file = write("jane.doe@example.com <b>x</b>.json",
                 "{\"owners\": {\"bob@example.com\": {\"card\": \"4111 1111 1111 1111\"}}}");
-        DiscoveryReport r = run(job(SMALL), file);
-        DiscoveryReport.FileReport f = only(r);
-        assertThat(f.path()).contains("[EMAIL]").doesNotContain("jane.doe");
+        Path csv = write("john.roe@example.com/ann.lee@example.com.csv", "id,card\n1,4111 1111 1111 1111\n");
+        DiscoveryReport r = run(job(SMALL), file, csv);
+        assertThat(r.files()).hasSize(2);
+        DiscoveryReport.FileReport f = r.files().stream().filter(x -> x.format() == FileFormat.JSON).findFirst()
+                .orElseThrow();
+        assertThat(f.path()).endsWith("/[EMAIL] <b>x</b>.json");
+        assertThat(r.files()).anySatisfy(x -> assertThat(x.path()).endsWith("/[EMAIL]/[EMAIL].csv"));
+        assertThat(r.roots()).anySatisfy(x -> assertThat(x).endsWith("/[EMAIL]/[EMAIL].csv"));
         String json = new String(r.toJson(), StandardCharsets.UTF_8);
         String html = new String(ReportHtml.render(r), StandardCharsets.UTF_8);
-        for (String value : List.of("jane.doe@example.com", "bob@example.com", "4111 1111 1111 1111",
-                "4111111111111111")) {
+        for (String value : List.of("jane.doe@example.com", "bob@example.com", "john.roe", "ann.lee",
+                "4111 1111 1111 1111", "4111111111111111")) {
             assertThat(json).doesNotContain(value);
             assertThat(html).doesNotContain(value);
         }
         JsonNode parsed = JsonMapper.builder().build().readTree(json);
-        assertThat(parsed.path("countsByType").path("CREDIT_CARD").asLong()).isEqualTo(1);
+        assertThat(parsed.path("countsByType").path("CREDIT_CARD").asLong()).isEqualTo(2);
         assertThat(parsed.path("jobId").asString()).isEqualTo(r.jobId());
         // the page is self-contained and escaped
         assertThat(html).contains("&lt;b&gt;x&lt;/b&gt;").doesNotContain("<b>x</b>")
