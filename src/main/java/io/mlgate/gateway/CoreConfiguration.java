@@ -242,8 +242,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    AuditControlService auditControlService(AuditTrailKeeper keeper) {
-        return new AuditControlService(keeper);
+    AuditControlService auditControlService(AuditTrailKeeper keeper, AuditLog log, GatewayProperties properties,
+                                            HostingAccount account, Clock clock) {
+        return new AuditControlService(keeper, log, properties.region(), account.id(), clock);
     }
 
     @Bean

@@ -34,7 +34,8 @@ public final class ActionCatalogueGenerator {
 
     /** mlgate's own operations, which no AWS service model lists. */
     static final List<String> MLGATE_ACTIONS = List.of(
-            "mlgate:CreateAuditDigest");
+            "mlgate:CreateAuditDigest",
+            "mlgate:RecordPiiDiscoveryJob");
 
     /**
      * Actions of services mlgate serves whose model is not among the reference models: Application Auto Scaling
