@@ -254,21 +254,35 @@ final class PiiCommand implements Runnable {
             }
         }
 
-        /** Records the job's event; returns how, for the summary. */
-        private String record(DiscoverySummary summary, Path auditDir, Path homeDir, boolean viaGateway,
-                              String[] keys) throws IOException {
+        /**
+         * Records the job's event, locally or through the gateway as the folder's lock says now (a gateway started
+         * or stopped since the scan began is handled); returns how, for the summary.
+         */
+        String record(DiscoverySummary summary, Path auditDir, Path homeDir, boolean viaGateway,
+                      String[] keys) throws IOException {
             if (!viaGateway) {
-                String accountId = accountId(homeDir);
-                AuditEvent event = summary.event(Clock.systemUTC().instant(), region, accountId,
-                        DiscoverySummary.Origin.local(System.getProperty("user.name")));
                 try {
-                    LocalAuditTrail.append(auditDir, event, region, accountId, Duration.ofMinutes(1));
-                    return "event " + event.eventID() + " written to " + auditDir;
+                    return local(summary, auditDir, homeDir);
                 } catch (LocalAuditTrail.HeldException e) {
-                    keys = credentials(homeDir); // a gateway started meanwhile: ask it
+                    return remote(summary, homeDir, credentials(homeDir)); // a gateway started meanwhile
                 }
             }
-            return remote(summary, homeDir, keys);
+            try {
+                return remote(summary, homeDir, keys);
+            } catch (IOException e) {
+                if (LocalAuditTrail.held(auditDir)) {
+                    throw e;
+                }
+                return local(summary, auditDir, homeDir); // the gateway stopped meanwhile: the folder is free
+            }
+        }
+
+        private String local(DiscoverySummary summary, Path auditDir, Path homeDir) throws IOException {
+            String accountId = accountId(homeDir);
+            AuditEvent event = summary.event(Clock.systemUTC().instant(), region, accountId,
+                    DiscoverySummary.Origin.local(System.getProperty("user.name")));
+            LocalAuditTrail.append(auditDir, event, region, accountId, Duration.ofMinutes(1));
+            return "event " + event.eventID() + " written to " + auditDir;
         }
 
         private String accountId(Path homeDir) {

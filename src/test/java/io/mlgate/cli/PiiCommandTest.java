@@ -77,6 +77,8 @@ class PiiCommandTest extends ConsoleCapture {
         String jobId = printed.substring("PII discovery job ".length(), printed.indexOf(':'));
 
         Path reportDir = home.resolve("data/pii-reports").resolve(jobId);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(reportDir)))
+                .isEqualTo("rwx------");
         JsonNode report = JSON.readTree(reportDir.resolve("report.json").toFile());
         assertThat(report.path("countsByType").toString()).isEqualTo("{\"CREDIT_CARD\":1,\"EMAIL\":2}");
         assertThat(report.path("filesScanned").asLong()).isEqualTo(3);
@@ -85,8 +87,9 @@ class PiiCommandTest extends ConsoleCapture {
         for (String file : List.of("report.json", "report.html")) {
             assertThat(Files.readString(reportDir.resolve(file))).doesNotContain("jane.doe@example.com")
                     .doesNotContain("john.roe").doesNotContain("4111");
-            assertThat(Files.getPosixFilePermissions(reportDir.resolve(file)).toString())
-                    .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(Files.getPosixFilePermissions(reportDir.resolve(file))).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         }
 
         List<JsonNode> jobs = events("PiiDiscoveryJob");
@@ -159,6 +162,23 @@ class PiiCommandTest extends ConsoleCapture {
         assertThat(home.resolve("data/pii-reports")).doesNotExist();
         assertThat(stdout()).isEmpty();
         assertThat(AuditLogReader.of(audit).read().records()).isEmpty();
+    }
+
+    @Test
+    void aGatewayThatStoppedDuringTheJobLeavesTheEventToTheFreeFolder() throws IOException {
+        PiiCommand.Scan command = new PiiCommand.Scan();
+        new CommandLine(command).parseArgs(data.toString(), "--home", home.toString(), "--account", ACCOUNT, "--url",
+                "https://127.0.0.1:9");
+        io.mlgate.pii.discovery.DiscoverySummary summary = new io.mlgate.pii.discovery.DiscoverySummary(
+                java.util.UUID.randomUUID().toString(), List.of(data.toString()), 1, false, List.of(),
+                java.time.Instant.now(), java.time.Instant.now(), 3, 0, 0, 100,
+                new java.util.TreeMap<>(Map.of("EMAIL", 2L)));
+        // the lock was held when the job began (viaGateway), nothing answers now, and the folder is free
+        String how = command.record(summary, home.resolve("audit"), home, true,
+                new String[] {"AKIAEXAMPLEEXAMPLE01", "secret", null});
+        assertThat(how).contains("written to " + home.resolve("audit"));
+        assertThat(events("PiiDiscoveryJob")).singleElement().satisfies(e ->
+                assertThat(e.path("responseElements").path("jobId").asString()).isEqualTo(summary.jobId()));
     }
 
     @Test

@@ -103,6 +103,18 @@ class PiiDiscoveryIntegrationTest extends RunningGateway {
     }
 
     @Test
+    void theDemoModelStoreIsReadWithoutKeysAndHoldsNoPii() throws Exception {
+        AuditTrailIntegrationTest.Cli run = AuditTrailIntegrationTest.cli("pii", "scan", "--model-store", "--format",
+                "json", "--home", home.toString(), "--url", "https://localhost:" + port, "--no-progress");
+        assertThat(run.exit()).as(run.output()).isZero();
+        JsonNode report = JSON.readTree(run.output());
+        // iris.mlga, uploaded/iris.mlga, uploaded/iris-b.mlga: descriptors with feature names, labels, trainer
+        assertThat(report.path("filesScanned").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(report.path("filesFailed").asLong()).isZero();
+        assertThat(report.path("countsByType").size()).isZero();
+    }
+
+    @Test
     void aMalformedSummaryIsAValidationException() throws Exception {
         String[] k = DemoCredentialsFile.read(home.resolve("keys/demo-credentials")).get("demo-admin");
         String body = "{\"JobId\": \"3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8\", \"Sample\": \"jane.doe@example.com\"}";
