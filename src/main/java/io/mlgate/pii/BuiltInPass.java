@@ -80,7 +80,6 @@ final class BuiltInPass {
     static final int SPECIAL = 32;
     static final int LOCAL = 64;
     static final int SEPC = 128;
-    static final int URLX = 256;
     static final int WORD = DIGIT | UPPER | LOWER;
     static final int[] CLASS = new int[256];
 
@@ -97,9 +96,9 @@ final class BuiltInPass {
         CLASS['/'] = B64X | SEPC;
         CLASS['+'] = B64X | LOCAL;
         CLASS['@'] = SPECIAL;
-        CLASS['-'] = SPECIAL | LOCAL | SEPC | URLX;
+        CLASS['-'] = SPECIAL | LOCAL | SEPC;
         CLASS[':'] = SPECIAL;
-        CLASS['_'] = LOCAL | URLX;
+        CLASS['_'] = LOCAL;
         CLASS['.'] = LOCAL | SEPC;
         CLASS['%'] = LOCAL;
         CLASS[' '] = SEPC;
