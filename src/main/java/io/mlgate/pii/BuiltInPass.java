@@ -55,12 +55,19 @@ final class BuiltInPass {
 
     /** The deadline is checked whenever the pass has advanced this far since the last check. */
     static final int CHECK_INTERVAL = 16 * 1024;
-    /** The most a single candidate may span (a private key block, a JWT): with the interval, at most 64 KiB. */
+    /**
+     * The most a single candidate may span (a private key block, a JWT): with the interval, the pass reads at most
+     * 64 KiB between two deadline checks.
+     */
     static final int PEM_MAX = 48 * 1024;
     static final int JWT_HEADER_MAX = 4096;
     static final int JWT_PAYLOAD_MAX = 40 * 1024;
     static final int JWT_SIGNATURE_MAX = 2048;
     static final int MAX_GROUPS = 24;
+    /** The longest digit group a numeric run takes (cards have 19 digits at most). */
+    static final int MAX_GROUP_DIGITS = 32;
+    /** Words longer than this are skipped unread. */
+    static final int MAX_WORD = 8192;
     /** Confidences below this are not reported at all. */
     static final double REPORT_FLOOR = 0.3;
 
@@ -73,7 +80,6 @@ final class BuiltInPass {
     static final int SPECIAL = 32;
     static final int LOCAL = 64;
     static final int SEPC = 128;
-    static final int URLX = 256;
     static final int WORD = DIGIT | UPPER | LOWER;
     static final int[] CLASS = new int[256];
 
@@ -90,9 +96,9 @@ final class BuiltInPass {
         CLASS['/'] = B64X | SEPC;
         CLASS['+'] = B64X | LOCAL;
         CLASS['@'] = SPECIAL;
-        CLASS['-'] = SPECIAL | LOCAL | SEPC | URLX;
+        CLASS['-'] = SPECIAL | LOCAL | SEPC;
         CLASS[':'] = SPECIAL;
-        CLASS['_'] = LOCAL | URLX;
+        CLASS['_'] = LOCAL;
         CLASS['.'] = LOCAL | SEPC;
         CLASS['%'] = LOCAL;
         CLASS[' '] = SEPC;
@@ -261,7 +267,19 @@ final class BuiltInPass {
             do {
                 acc |= c;
                 i++;
-            } while (i < end && ((c = CLASS[d[i] & 0xff]) & WORD) != 0);
+            } while (i < end && ((c = CLASS[d[i] & 0xff]) & WORD) != 0 && i - s < MAX_WORD);
+            if (i - s >= MAX_WORD) {
+                // No detector reads a word this long (the longest, a JWT header, is at most 4 KiB): skip it,
+                // still checking the deadline.
+                while (i < end && (CLASS[d[i] & 0xff] & WORD) != 0) {
+                    if (++i >= nextCheck) {
+                        checkDeadline();
+                        nextCheck = (long) i + CHECK_INTERVAL;
+                    }
+                }
+                prevWordEnd = -1;
+                continue;
+            }
             i = word(s, i, acc);
         }
     }
@@ -1049,6 +1067,9 @@ final class BuiltInPass {
      * when it claimed anything or read more than one group, else -1 (the pass continues after the word).
      */
     private int numbers(int s, int e) {
+        if (e - s > MAX_GROUP_DIGITS) {
+            return -1;
+        }
         final byte[] d = data;
         gs[0] = s;
         ge[0] = e;
@@ -1071,11 +1092,11 @@ final class BuiltInPass {
                 break;
             }
             int q = p;
-            while (q < to && (CLASS[d[q] & 0xff] & DIGIT) != 0) {
+            while (q < to && (CLASS[d[q] & 0xff] & DIGIT) != 0 && q - p <= MAX_GROUP_DIGITS) {
                 q++;
             }
-            if (q < to && (CLASS[d[q] & 0xff] & (UPPER | LOWER)) != 0) {
-                break; // the next word is not a number
+            if (q - p > MAX_GROUP_DIGITS || (q < to && (CLASS[d[q] & 0xff] & (UPPER | LOWER)) != 0)) {
+                break; // the next word is not a number, or one too long to be anything
             }
             if (q < to && d[q] == ':' && c1 != '.') {
                 break; // "12 2001:db8::1": the next word starts an IPv6 address (or a time)

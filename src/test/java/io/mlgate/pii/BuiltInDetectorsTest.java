@@ -561,6 +561,12 @@ class BuiltInDetectorsTest {
                     .isInstanceOf(PiiScanException.class)
                     .extracting(e -> ((PiiScanException) e).reason()).isEqualTo(PiiScanException.Reason.TIMEOUT);
             DEFAULT.scan(data, 0, data.length, null, (t, c, s, e) -> { }, Long.MAX_VALUE);
+            // also inside one endless word or number
+            for (String unit : List.of("a", "7")) {
+                byte[] word = unit.repeat(70_000).getBytes(StandardCharsets.US_ASCII);
+                assertThatThrownBy(() -> DEFAULT.scan(word, 0, word.length, null, (t, c, s, e) -> { }, passed))
+                        .isInstanceOf(PiiScanException.class);
+            }
         }
 
         @Test
@@ -568,7 +574,8 @@ class BuiltInDetectorsTest {
             // Inputs that would make a backtracking or per-detector rescan quadratic; the deadline is a hang guard
             // (a quadratic pass over 1 MB would run for minutes), not a timing assertion.
             List<String> units = List.of("@", "a@", "1-", "1 ", "1.", "eyJ", "eyJhbGciOiJub25lIn0.", "::", "1:",
-                    "-----BEGIN PRIVATE KEY-----", "AKIA", "DE89 ", "+1 (", "a/+", "12 March ", "ab:");
+                    "-----BEGIN PRIVATE KEY-----", "AKIA", "DE89 ", "+1 (", "a/+", "12 March ", "ab:", "7", "x",
+                    "1 " + "9".repeat(40) + " ");
             for (String unit : units) {
                 byte[] data = unit.repeat(1_000_000 / unit.length()).getBytes(StandardCharsets.US_ASCII);
                 long deadline = System.nanoTime() + 60_000_000_000L;
