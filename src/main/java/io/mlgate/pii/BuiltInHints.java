@@ -226,5 +226,6 @@ final class BuiltInHints {
     /** Secret context: "secret" (aws_secret_access_key, SecretAccessKey, client_secret, ...). */
     static final Context SECRET = new Context(48, "secret");
     /** Version context: a dotted quad after "version" or "release" is a version, not an address. */
-    static final Context VERSION = new Context(16, "<version", "<release", "<firmware", "<build>", "<ver>");
+    static final Context VERSION = new Context(16, "<version", "<release", "<firmware", "<build>", "<ver>", "<java>",
+            "<jdk>", "<jre>");
 }

@@ -931,8 +931,26 @@ final class BuiltInPass {
                 return -1;
             }
         }
-        report(IP, boosted(IP, C_IP, false), s, p);
+        if (!(p - s == 3 && d[s] == ':' && d[s + 1] == ':' && d[s + 2] == '1')) {
+            report(IP, boosted(IP, C_IP, false), s, p); // ::1, the loopback address, identifies no one
+        }
         return p;
+    }
+
+    /**
+     * Whether the dotted quad in groups a..b is a loopback (127.0.0.0/8) or the unspecified address (0.0.0.0):
+     * addresses of this host, which identify no one (a service's own "listening on 127.0.0.1" is not PII).
+     */
+    private boolean loopbackOrUnspecified(int a, int b) {
+        if (value(a) == 127) {
+            return true;
+        }
+        for (int g = a; g <= b; g++) {
+            if (value(g) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean decimal(int s, int e) {
@@ -1232,7 +1250,7 @@ final class BuiltInPass {
                 if (ok) {
                     claim(a, b);
                     any = true;
-                    if (!BuiltInHints.VERSION.before(data, contextFloor, gs[a])) {
+                    if (!BuiltInHints.VERSION.before(data, contextFloor, gs[a]) && !loopbackOrUnspecified(a, b)) {
                         report(IP, boosted(IP, C_IP, false), gs[a], ge[b]);
                     }
                 }

@@ -334,9 +334,16 @@ class BuiltInDetectorsTest {
         }
 
         @Test
-        void loopbackAndUnspecifiedAddressesCount() {
-            assertThat(find("::1 127.0.0.1 0.0.0.0")).containsExactly("IP_ADDRESS:::1", "IP_ADDRESS:127.0.0.1",
-                    "IP_ADDRESS:0.0.0.0");
+        void loopbackAndUnspecifiedAddressesIdentifyNoOne() {
+            assertThat(find("listening on ::1 127.0.0.1 127.10.0.7 0.0.0.0")).isEmpty();
+            assertThat(find("peers 128.0.0.1 0.0.0.1 2001::1")).containsExactly("IP_ADDRESS:128.0.0.1",
+                    "IP_ADDRESS:0.0.0.1", "IP_ADDRESS:2001::1");
+        }
+
+        @Test
+        void aJavaVersionIsNotAnAddress() {
+            assertThat(find("Starting Main using Java 17.0.21.1 with PID 7")).isEmpty();
+            assertThat(find("Starting Main using coffee 17.0.21.1")).containsExactly("IP_ADDRESS:17.0.21.1");
         }
 
         @Test

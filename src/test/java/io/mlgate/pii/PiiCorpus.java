@@ -683,7 +683,8 @@ final class PiiCorpus {
     // IP_ADDRESS
 
     String ipv4() {
-        int first = 1 + random.nextInt(223);
+        int first = 1 + random.nextInt(222);
+        first = first >= 127 ? first + 1 : first; // 127/8 is loopback: not PII
         return first + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
     }
 
@@ -705,7 +706,7 @@ final class PiiCorpus {
             case 0 -> String.join(":", g);
             case 1 -> g[0] + ":db8::" + g[7];
             case 2 -> g[0] + ":" + g[1] + ":" + g[2] + "::" + g[6] + ":" + g[7];
-            case 3 -> "::1";
+            case 3 -> g[0] + "::1";
             case 4 -> "::ffff:" + ipv4();
             case 5 -> g[0] + "::";
             default -> g[0] + ":" + g[1] + "::" + g[7];
