@@ -75,6 +75,29 @@ public final class AuditLog implements AutoCloseable {
     /** {@code eventName} of the record that marks a torn tail removed at open. */
     public static final String RECOVERY_EVENT_NAME = "AuditLogRecovered";
 
+    /**
+     * Whether a log (of another process, or of this one) holds {@code dir}'s writer lock now: a running gateway.
+     * A folder whose lock file cannot be opened counts as free (opening the log there then reports why).
+     */
+    public static boolean writerLockHeld(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return true;
+            }
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** File in the audit directory locked by the one log that writes there. */
     static final String LOCK_FILE = ".writer.lock";
     private static final int WRITE_BUFFER_BYTES = 256 * 1024;

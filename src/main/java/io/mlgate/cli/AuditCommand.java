@@ -2,14 +2,10 @@ package io.mlgate.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,7 +265,7 @@ final class AuditCommand implements Runnable {
                 log = io.mlgate.audit.AuditLog.open(audit, io.mlgate.audit.AuditLogSettings.builder()
                         .accountId(accountId).build());
             } catch (IOException e) {
-                if (!held(audit)) {
+                if (!io.mlgate.audit.AuditLog.writerLockHeld(audit)) {
                     System.err.println("cannot open " + audit + ": " + e.getMessage());
                     return FAILED;
                 }
@@ -298,26 +294,7 @@ final class AuditCommand implements Runnable {
             }
         }
 
-        /** True when another process holds the folder's writer lock (a running gateway). */
-        private static boolean held(Path audit) {
-            try (FileChannel channel = FileChannel.open(audit.resolve(".writer.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    return true;
-                }
-                if (lock == null) {
-                    return true;
-                }
-                lock.release();
-                return false;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
+    
         /** Asks the running gateway: {@code MlgateAudit_20261126.CreateDigest}, SigV4-signed for cloudtrail. */
         private int remote(Path homeDir) {
             try {

@@ -180,7 +180,7 @@ final class PiiCommand implements Runnable {
             Redactor redactor = new Redactor(key);
             java.util.Arrays.fill(key, (byte) 0);
 
-            boolean viaGateway = Files.isDirectory(auditDir) && LocalAuditTrail.held(auditDir);
+            boolean viaGateway = Files.isDirectory(auditDir) && io.mlgate.audit.AuditLog.writerLockHeld(auditDir);
             String[] keys = null;
             if (viaGateway) {
                 try {
@@ -270,7 +270,7 @@ final class PiiCommand implements Runnable {
             try {
                 return remote(summary, homeDir, keys);
             } catch (IOException e) {
-                if (LocalAuditTrail.held(auditDir)) {
+                if (io.mlgate.audit.AuditLog.writerLockHeld(auditDir)) {
                     throw e;
                 }
                 return local(summary, auditDir, homeDir); // the gateway stopped meanwhile: the folder is free

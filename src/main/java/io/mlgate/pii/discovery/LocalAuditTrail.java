@@ -1,11 +1,7 @@
 package io.mlgate.pii.discovery;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +41,7 @@ public final class LocalAuditTrail {
         try {
             log = AuditLog.open(dir, AuditLogSettings.builder().region(region).accountId(accountId).build());
         } catch (IOException e) {
-            if (held(dir)) {
+            if (io.mlgate.audit.AuditLog.writerLockHeld(dir)) {
                 throw new HeldException(dir);
             }
             throw e;
@@ -64,23 +60,4 @@ public final class LocalAuditTrail {
         }
     }
 
-    /** True when another log (another process, or this one) holds {@code dir}'s writer lock. */
-    public static boolean held(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir.resolve(".writer.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return true;
-            }
-            if (lock == null) {
-                return true;
-            }
-            lock.release();
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
