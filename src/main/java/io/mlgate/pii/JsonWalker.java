@@ -25,10 +25,8 @@ final class JsonWalker {
 
     private static final int VALUE = 0;
     private static final int OBJECT_FIRST = 1;
-    private static final int NAME = 2;
-    private static final int COLON = 3;
-    private static final int AFTER = 4;
-    private static final int ARRAY_FIRST = 5;
+    private static final int AFTER = 2;
+    private static final int ARRAY_FIRST = 3;
 
     /** Bytes that stop the fast loop inside a string: quote, backslash, control characters, non-ASCII. */
     private static final boolean[] STRING_STOP = new boolean[256];
@@ -63,6 +61,8 @@ final class JsonWalker {
     private int contentStart;
     private int contentEnd;
     private boolean escaped;
+    /** Set by {@link #value}: {@code '{'} or {@code '['} when the value just read opened a container, else 0. */
+    private int opened;
     /** Set by {@link #number}: how many digits the token has. */
     private int digits;
     private int lastWork;
@@ -76,7 +76,10 @@ final class JsonWalker {
         this.maxDepth = maxDepth;
     }
 
-    /** Walks the whole payload; false when it is not JSON. */
+    /**
+     * Walks the whole payload; false when it is not JSON. A member (name, colon, value) and an element after a comma
+     * are read in one step of the loop: the states only remember what may come next after a value or a bracket.
+     */
     boolean walk() {
         int i = 0;
         if (n >= 3 && p[0] == (byte) 0xEF && p[1] == (byte) 0xBB && p[2] == (byte) 0xBF) {
@@ -84,17 +87,7 @@ final class JsonWalker {
         }
         int state = VALUE;
         while (true) {
-            while (i < n && whitespace(p[i])) {
-                i++;
-                if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
-                    session.work(i - lastWork);
-                    lastWork = i;
-                }
-            }
-            if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
-                session.work(i - lastWork); // tokens without regions (literals, brackets) count too
-                lastWork = i;
-            }
+            i = skipWhitespace(i);
             if (i == n) {
                 return depth == 0 && (state == AFTER || state == VALUE);
             }
@@ -107,38 +100,24 @@ final class JsonWalker {
                         state = AFTER;
                         continue;
                     }
-                    // fall through: a member name
-                case NAME:
-                    if (b != '"') {
-                        return false;
-                    }
-                    i = name(i);
-                    if (i < 0) {
-                        return false;
-                    }
-                    state = COLON;
-                    continue;
-                case COLON:
-                    if (b != ':') {
-                        return false;
-                    }
-                    i++;
-                    state = VALUE;
-                    continue;
+                    i = member(i, b);
+                    break;
                 case AFTER:
                     if (depth == 0) {
-                        state = VALUE; // another top-level value: JSON Lines
-                        continue;
+                        i = value(i, b); // another top-level value: JSON Lines
+                        break;
                     }
                     if (b == ',') {
-                        i++;
-                        state = isObject[depth] ? NAME : VALUE;
-                        continue;
+                        i = skipWhitespace(i + 1);
+                        if (i == n) {
+                            return false;
+                        }
+                        i = isObject[depth] ? member(i, p[i]) : value(i, p[i]);
+                        break;
                     }
                     if (b == (isObject[depth] ? '}' : ']')) {
                         i++;
                         depth--;
-                        state = AFTER;
                         continue;
                     }
                     return false;
@@ -149,25 +128,62 @@ final class JsonWalker {
                         state = AFTER;
                         continue;
                     }
-                    // fall through: the first element
+                    i = value(i, b);
+                    break;
                 default:
                     i = value(i, b);
-                    if (i < 0) {
-                        return false;
-                    }
-                    state = b == '{' ? OBJECT_FIRST : b == '[' ? ARRAY_FIRST : AFTER;
             }
+            if (i < 0) {
+                return false;
+            }
+            // after a value: an opened bracket starts its first member or element, anything else is complete
+            state = opened == 0 ? AFTER : opened == '{' ? OBJECT_FIRST : ARRAY_FIRST;
         }
     }
 
-    /** Parses the value starting with {@code b} at {@code i}; the position after it (or after its opening bracket). */
+    /** A member at {@code i} (its first byte {@code b}): name, colon, value. The position after it, or -1. */
+    private int member(int i, byte b) {
+        if (b != '"') {
+            return -1;
+        }
+        i = name(i);
+        if (i < 0) {
+            return -1;
+        }
+        i = skipWhitespace(i);
+        if (i == n || p[i] != ':') {
+            return -1;
+        }
+        i = skipWhitespace(i + 1);
+        return i == n ? -1 : value(i, p[i]);
+    }
+
+    /** The first non-whitespace position from {@code i}; every 64 KiB walked counts towards the deadline. */
+    private int skipWhitespace(int i) {
+        while (i < n && p[i] <= ' ' && whitespace(p[i])) {
+            i++;
+        }
+        if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
+            session.work(i - lastWork); // long whitespace runs and tokens without regions (literals) count too
+            lastWork = i;
+        }
+        return i;
+    }
+
+    /**
+     * Parses the value starting with {@code b} at {@code i}; the position after it (or after its opening bracket,
+     * which {@link #opened} then names).
+     */
     private int value(int i, byte b) {
+        opened = 0;
         switch (b) {
             case '{':
                 push(true);
+                opened = '{';
                 return i + 1;
             case '[':
                 push(false);
+                opened = '[';
                 return i + 1;
             case '"': {
                 int end = string(i);
