@@ -93,6 +93,45 @@ class PiiScannerBuiltInsTest {
     }
 
     @Test
+    void oneScannerServesManyThreadsAtOnce() throws Exception {
+        PiiScanner shared = PiiScanner.of(DetectorSettings.defaults().withCustom(List.of(new CustomDetectorSpec(
+                "EMPLOYEE_ID", "EMP-[0-9]{6}", null, CustomDetectorSpec.Checksum.NONE, 0.9, null, null, 0),
+                new CustomDetectorSpec("CODENAME", null, List.of("project falcon"), CustomDetectorSpec.Checksum.NONE,
+                        0.9, null, null, 0))));
+        List<byte[]> payloads = List.of(PiiScannerBenchmark.denseJson(32 * 1024, 7),
+                utf8("{\"a\": \"EMP-123456 on Project Falcon, jane.doe@example.com\"}"),
+                PiiScannerBenchmark.request(), PiiScannerBenchmark.cleanJson(16 * 1024, 8));
+        List<List<Finding>> expected = new java.util.ArrayList<>();
+        for (byte[] p : payloads) {
+            expected.add(shared.scan(p, PayloadFormat.JSON, NO_DEADLINE).findings());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t;
+                runs.add(pool.submit(() -> {
+                    for (int k = 0; k < 200; k++) {
+                        int which = (k + offset) % payloads.size();
+                        if (!shared.scan(payloads.get(which), PayloadFormat.JSON, NO_DEADLINE).findings()
+                                .equals(expected.get(which))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> run : runs) {
+                assertThat(run.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(expected.get(1)).extracting(f -> f.type().name())
+                .containsExactly("EMPLOYEE_ID", "CODENAME", "EMAIL");
+    }
+
+    @Test
     void denseAndCleanBenchmarkPayloadsRedactToWellFormedJsonWithoutPii() {
         byte[] dense = PiiScannerBenchmark.denseJson(64 * 1024, 3);
         ScanResult r = scanner.scan(dense, PayloadFormat.JSON, NO_DEADLINE);
