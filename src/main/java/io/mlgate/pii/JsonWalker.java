@@ -25,10 +25,8 @@ final class JsonWalker {
 
     private static final int VALUE = 0;
     private static final int OBJECT_FIRST = 1;
-    private static final int NAME = 2;
-    private static final int COLON = 3;
-    private static final int AFTER = 4;
-    private static final int ARRAY_FIRST = 5;
+    private static final int AFTER = 2;
+    private static final int ARRAY_FIRST = 3;
 
     /** Bytes that stop the fast loop inside a string: quote, backslash, control characters, non-ASCII. */
     private static final boolean[] STRING_STOP = new boolean[256];
@@ -63,6 +61,8 @@ final class JsonWalker {
     private int contentStart;
     private int contentEnd;
     private boolean escaped;
+    /** Set by {@link #value}: {@code '{'} or {@code '['} when the value just read opened a container, else 0. */
+    private int opened;
     /** Set by {@link #number}: how many digits the token has. */
     private int digits;
     private int lastWork;
@@ -76,7 +76,10 @@ final class JsonWalker {
         this.maxDepth = maxDepth;
     }
 
-    /** Walks the whole payload; false when it is not JSON. */
+    /**
+     * Walks the whole payload; false when it is not JSON. A member (name, colon, value) and an element after a comma
+     * are read in one step of the loop: the states only remember what may come next after a value or a bracket.
+     */
     boolean walk() {
         int i = 0;
         if (n >= 3 && p[0] == (byte) 0xEF && p[1] == (byte) 0xBB && p[2] == (byte) 0xBF) {
@@ -84,17 +87,7 @@ final class JsonWalker {
         }
         int state = VALUE;
         while (true) {
-            while (i < n && whitespace(p[i])) {
-                i++;
-                if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
-                    session.work(i - lastWork);
-                    lastWork = i;
-                }
-            }
-            if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
-                session.work(i - lastWork); // tokens without regions (literals, brackets) count too
-                lastWork = i;
-            }
+            i = skipWhitespace(i);
             if (i == n) {
                 return depth == 0 && (state == AFTER || state == VALUE);
             }
@@ -107,38 +100,24 @@ final class JsonWalker {
                         state = AFTER;
                         continue;
                     }
-                    // fall through: a member name
-                case NAME:
-                    if (b != '"') {
-                        return false;
-                    }
-                    i = name(i);
-                    if (i < 0) {
-                        return false;
-                    }
-                    state = COLON;
-                    continue;
-                case COLON:
-                    if (b != ':') {
-                        return false;
-                    }
-                    i++;
-                    state = VALUE;
-                    continue;
+                    i = member(i, b);
+                    break;
                 case AFTER:
                     if (depth == 0) {
-                        state = VALUE; // another top-level value: JSON Lines
-                        continue;
+                        i = value(i, b); // another top-level value: JSON Lines
+                        break;
                     }
                     if (b == ',') {
-                        i++;
-                        state = isObject[depth] ? NAME : VALUE;
-                        continue;
+                        i = skipWhitespace(i + 1);
+                        if (i == n) {
+                            return false;
+                        }
+                        i = isObject[depth] ? member(i, p[i]) : value(i, p[i]);
+                        break;
                     }
                     if (b == (isObject[depth] ? '}' : ']')) {
                         i++;
                         depth--;
-                        state = AFTER;
                         continue;
                     }
                     return false;
@@ -149,25 +128,62 @@ final class JsonWalker {
                         state = AFTER;
                         continue;
                     }
-                    // fall through: the first element
+                    i = value(i, b);
+                    break;
                 default:
                     i = value(i, b);
-                    if (i < 0) {
-                        return false;
-                    }
-                    state = b == '{' ? OBJECT_FIRST : b == '[' ? ARRAY_FIRST : AFTER;
             }
+            if (i < 0) {
+                return false;
+            }
+            // after a value: an opened bracket starts its first member or element, anything else is complete
+            state = opened == 0 ? AFTER : opened == '{' ? OBJECT_FIRST : ARRAY_FIRST;
         }
     }
 
-    /** Parses the value starting with {@code b} at {@code i}; the position after it (or after its opening bracket). */
+    /** A member at {@code i} (its first byte {@code b}): name, colon, value. The position after it, or -1. */
+    private int member(int i, byte b) {
+        if (b != '"') {
+            return -1;
+        }
+        i = name(i);
+        if (i < 0) {
+            return -1;
+        }
+        i = skipWhitespace(i);
+        if (i == n || p[i] != ':') {
+            return -1;
+        }
+        i = skipWhitespace(i + 1);
+        return i == n ? -1 : value(i, p[i]);
+    }
+
+    /** The first non-whitespace position from {@code i}; every 64 KiB walked counts towards the deadline. */
+    private int skipWhitespace(int i) {
+        while (i < n && p[i] <= ' ' && whitespace(p[i])) {
+            i++;
+        }
+        if (i - lastWork >= ScanSession.CHECK_INTERVAL) {
+            session.work(i - lastWork); // long whitespace runs and tokens without regions (literals) count too
+            lastWork = i;
+        }
+        return i;
+    }
+
+    /**
+     * Parses the value starting with {@code b} at {@code i}; the position after it (or after its opening bracket,
+     * which {@link #opened} then names).
+     */
     private int value(int i, byte b) {
+        opened = 0;
         switch (b) {
             case '{':
                 push(true);
+                opened = '{';
                 return i + 1;
             case '[':
                 push(false);
+                opened = '[';
                 return i + 1;
             case '"': {
                 int end = string(i);
@@ -230,20 +246,30 @@ final class JsonWalker {
         if (end < 0) {
             return -1;
         }
+        NameCache cache = names();
+        int slot = cache.find(p, contentStart, contentEnd);
+        if (slot >= 0 && cache.clean(slot) && session.repeatable()) {
+            // the same name was scanned in this payload and nothing was found: the detectors would say the same
+            hint[depth] = cache.value(slot);
+            label[depth] = hint[depth];
+            return end;
+        }
         int before = session.count();
         String owner = parentLabel[depth];
-        String name;
+        byte[] decoded = p;
+        int decodedLength = -1;
         if (escaped) {
-            byte[] buf = session.scratch(contentEnd - contentStart);
-            int len = decode(contentStart, contentEnd, buf);
-            session.region(buf, 0, len, null, owner, contentStart, contentEnd, false);
-            name = names().lookup(p, contentStart, contentEnd, buf, len);
+            decoded = session.scratch(contentEnd - contentStart);
+            decodedLength = decode(contentStart, contentEnd, decoded);
+            session.region(decoded, 0, decodedLength, null, owner, contentStart, contentEnd, false);
         } else {
             session.region(p, contentStart, contentEnd, null, owner, -1, 0, false);
-            name = names().lookup(p, contentStart, contentEnd, p, -1);
         }
+        boolean clean = session.count() == before;
+        String name = slot >= 0 ? cache.value(slot)
+                : cache.put(slot, p, contentStart, contentEnd, decoded, decodedLength, clean);
         hint[depth] = name;
-        label[depth] = session.count() > before ? "[" + session.typeAt(before).name() + "]" : name;
+        label[depth] = clean ? name : "[" + session.typeAt(before).name() + "]";
         return end;
     }
 
@@ -471,59 +497,63 @@ final class JsonWalker {
 
     /**
      * Member names as Strings, made once per distinct name per scan (arrays of objects and JSON Lines repeat their
-     * names): a small open-addressing table keyed by the raw bytes, compared in place in the payload.
+     * names), and whether the detectors found anything in them: a small direct-mapped table keyed by the raw bytes
+     * (a copy of each, so a hit compares against a few hot bytes rather than a far part of the payload); a name whose
+     * slot is taken by another replaces it.
      */
     private static final class NameCache {
 
         private static final int SLOTS = 64;
-        private static final int MAX_ENTRIES = 48;
+        private static final int UNCACHED = Integer.MIN_VALUE;
 
-        private final int[] offset = new int[SLOTS];
-        private final int[] length = new int[SLOTS];
+        private final byte[][] raw = new byte[SLOTS][];
         private final String[] value = new String[SLOTS];
-        private int entries;
+        private final boolean[] clean = new boolean[SLOTS];
 
-        /**
-         * The name whose raw content is {@code payload[from, to)}; {@code decodedLength} is -1 when it has no
-         * escapes, else the length of its decoded form in {@code decoded}.
-         */
-        String lookup(byte[] payload, int from, int to, byte[] decoded, int decodedLength) {
+        /** The slot holding the raw name {@code p[from, to)}, or {@code -1 - slot} where it would go. */
+        int find(byte[] p, int from, int to) {
             int len = to - from;
             if (len > MAX_HINT_BYTES) {
-                return decodedLength < 0 ? cut(payload, from, to) : cut(decoded, 0, decodedLength);
+                return UNCACHED;
             }
-            // no loop: length and three bytes pick the slot; the bytes are compared on a hit
-            int h = len == 0 ? 0 : ((len * 31 + payload[from]) * 31 + payload[to - 1]) * 31 + payload[from + len / 2];
-            h ^= h >>> 7;
-            for (int probe = 0; probe < SLOTS; probe++) {
-                int slot = h + probe & SLOTS - 1;
-                String v = value[slot];
-                if (v == null) {
-                    String made = decodedLength < 0 ? new String(payload, from, len, StandardCharsets.UTF_8)
-                            : new String(decoded, 0, decodedLength, StandardCharsets.UTF_8);
-                    if (entries < MAX_ENTRIES) {
-                        offset[slot] = from;
-                        length[slot] = len;
-                        value[slot] = made;
-                        entries++;
-                    }
-                    return made;
-                }
-                if (length[slot] == len && same(payload, offset[slot], from, len)) {
-                    return v;
+            // length and three bytes pick the slot; the bytes are compared on a hit
+            int h = len == 0 ? 0 : ((len * 31 + p[from]) * 31 + p[to - 1]) * 31 + p[from + len / 2];
+            int slot = (h ^ h >>> 6) & SLOTS - 1;
+            byte[] cached = raw[slot];
+            if (cached == null || cached.length != len) {
+                return -1 - slot;
+            }
+            for (int k = 0; k < len; k++) {
+                if (cached[k] != p[from + k]) {
+                    return -1 - slot;
                 }
             }
-            return decodedLength < 0 ? new String(payload, from, len, StandardCharsets.UTF_8)
-                    : new String(decoded, 0, decodedLength, StandardCharsets.UTF_8);
+            return slot;
         }
 
-        private static boolean same(byte[] p, int a, int b, int len) {
-            for (int k = 0; k < len; k++) {
-                if (p[a + k] != p[b + k]) {
-                    return false;
-                }
+        String value(int slot) {
+            return value[slot];
+        }
+
+        boolean clean(int slot) {
+            return clean[slot];
+        }
+
+        /**
+         * Makes the name's String ({@code decodedLength} is -1 when it has no escapes, else the length of its decoded
+         * form in {@code decoded}) and keeps it in the slot {@link #find} answered.
+         */
+        String put(int found, byte[] p, int from, int to, byte[] decoded, int decodedLength, boolean nothingFound) {
+            if (found == UNCACHED) {
+                return decodedLength < 0 ? cut(p, from, to) : cut(decoded, 0, decodedLength);
             }
-            return true;
+            String made = decodedLength < 0 ? new String(p, from, to - from, StandardCharsets.UTF_8)
+                    : new String(decoded, 0, decodedLength, StandardCharsets.UTF_8);
+            int slot = -1 - found;
+            raw[slot] = Arrays.copyOfRange(p, from, to);
+            value[slot] = made;
+            clean[slot] = nothingFound;
+            return made;
         }
 
         private static String cut(byte[] data, int from, int to) {

@@ -140,6 +140,14 @@ final class ScanSession implements Detector.FindingSink, Dictionary.Hits {
         return custom == null && extra.length == 0;
     }
 
+    /**
+     * Whether scanning the same bytes with the same hint again is known to give the same findings: true for the
+     * built-in and custom detectors (pure functions of the region and hint), not assumed of plug-ins.
+     */
+    boolean repeatable() {
+        return extra.length == 0;
+    }
+
     /** A detector failed: fail closed. The cause is not attached: its message might quote the payload. */
     private PiiScanException failure(Throwable e) {
         return new PiiScanException(PiiScanException.Reason.DETECTOR_FAILURE,

@@ -67,6 +67,28 @@ class PiiScannerTest {
     }
 
     @Test
+    void repeatedMemberNamesAreScannedAtEveryOccurrenceWhereSomethingIsFound() {
+        // plug-ins see every occurrence of every name
+        Recorder recorder = new Recorder();
+        PiiScanner withPlugin = PiiScanner.of(noBuiltIns(), List.of(recorder));
+        withPlugin.scan(utf8("[{\"a\":1},{\"a\":2}]\n{\"a\":3}"), PayloadFormat.JSON, NO_DEADLINE);
+        assertThat(recorder.regions).containsExactly("a <null>", "1 <a>", "a <null>", "2 <a>", "a <null>", "3 <a>");
+        // with only built-in and custom detectors a name found clean is not scanned again; one with PII always is
+        CustomDetectorSpec secret = new CustomDetectorSpec("SECRET_NAME", null, List.of("secret"),
+                CustomDetectorSpec.Checksum.NONE, 0.9, null, null, 0);
+        CustomDetectorSpec emp = new CustomDetectorSpec("EMPLOYEE_ID", "EMP-[0-9]{6}", null,
+                CustomDetectorSpec.Checksum.NONE, 0.4, List.of("acct"), null, 0);
+        PiiScanner custom = PiiScanner.of(noBuiltIns(secret, emp));
+        String json = "[{\"secret\":1,\"acct\":\"EMP-123456\"},{\"secret\":2,\"acct\":\"EMP-654321\"}]";
+        ScanResult r = custom.scan(utf8(json), PayloadFormat.JSON, NO_DEADLINE);
+        assertThat(r.findings()).extracting(f -> f.type().name(), Finding::start, Finding::field).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("SECRET_NAME", json.indexOf("secret"), null),
+                org.assertj.core.groups.Tuple.tuple("EMPLOYEE_ID", json.indexOf("EMP-1"), "acct"),
+                org.assertj.core.groups.Tuple.tuple("SECRET_NAME", json.lastIndexOf("secret"), null),
+                org.assertj.core.groups.Tuple.tuple("EMPLOYEE_ID", json.indexOf("EMP-6"), "acct"));
+    }
+
+    @Test
     void memberNamesAreScannedAndLabelledWithTheEnclosingMember() {
         String json = "{\"outer\": {\"SECRET\": 1}, \"SECRETS\": 2}";
         ScanResult r = scan(words(), json, PayloadFormat.JSON);
