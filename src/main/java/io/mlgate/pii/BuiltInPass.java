@@ -285,7 +285,8 @@ final class BuiltInPass {
     }
 
     private void checkDeadline() {
-        if (System.nanoTime() - deadline > 0) {
+        // Long.MAX_VALUE is "no deadline": not a time (now - MAX_VALUE overflows when nanoTime is negative)
+        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
             throw new PiiScanException(PiiScanException.Reason.TIMEOUT, "PII scan deadline passed");
         }
     }
