@@ -5,7 +5,6 @@ import io.mlgate.pii.PiiScanException;
 import io.mlgate.pii.PiiType;
 import io.mlgate.pii.ScanResult;
 
-import java.util.SortedMap;
 import java.util.StringJoiner;
 
 /**
@@ -98,7 +97,4 @@ final class PiiInspection {
         return j.toString();
     }
 
-    static SortedMap<PiiType, Integer> counts(ScanResult result) {
-        return result.countsByType();
-    }
 }

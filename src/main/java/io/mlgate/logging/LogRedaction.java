@@ -5,17 +5,14 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
-import io.mlgate.pii.PayloadFormat;
 import io.mlgate.pii.PiiScanner;
-import io.mlgate.pii.RedactionMethod;
 import io.mlgate.pii.Redactor;
-import io.mlgate.pii.ScanResult;
 
 /**
- * Masks the PII in a piece of log text (a formatted message, a stack trace) as {@link Redactor#redactText} does: a
- * TEXT scan, then each finding replaced by its type in brackets ({@link RedactionMethod#REPLACE}). It makes the two
- * calls itself rather than call {@code redactText}, which answers a failed scan with a marker in place of the text,
- * so that a failure here withholds the whole log line. The scanner is built once, on the first use (so commands that
+ * Masks the PII in a piece of log text (a formatted message, a stack trace) with
+ * {@link Redactor#redactTextOrFail}: a TEXT scan, then each finding replaced by its type in brackets. Unlike
+ * {@code redactText}, which answers a failed scan with a marker in place of the text, it throws, so that a failure
+ * here withholds the whole log line. The scanner is built once, on the first use (so commands that
  * never log pay nothing), from the settings {@code scanners} supplies.
  *
  * <p>Bounded: text over {@value #MAX_BYTES} bytes of UTF-8 is cut there (at a character) before it is scanned, and
@@ -68,11 +65,7 @@ public final class LogRedaction {
                 return null;
             }
             String cut = truncate(text);
-            byte[] bytes = cut.getBytes(StandardCharsets.UTF_8);
-            ScanResult result = s.scan(bytes, PayloadFormat.TEXT, System.nanoTime() + SCAN_MILLIS * 1_000_000L);
-            String masked = result.detected()
-                    ? new String(redactor.redact(bytes, result, RedactionMethod.REPLACE), StandardCharsets.UTF_8)
-                    : cut;
+            String masked = redactor.redactTextOrFail(s, cut, System.nanoTime() + SCAN_MILLIS * 1_000_000L);
             return cut.length() == text.length() ? masked : masked + TRUNCATED;
         } catch (Throwable e) { // fail closed, whatever it is (a detector bug, a stack overflow)
             return null;

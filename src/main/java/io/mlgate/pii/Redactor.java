@@ -129,18 +129,27 @@ public final class Redactor {
      * or takes longer than {@value #LOG_SCAN_NANOS} ns withholds the whole text (fail closed).
      */
     public String redactText(PiiScanner scanner, String text) {
+        try {
+            return redactTextOrFail(scanner, text, System.nanoTime() + LOG_SCAN_NANOS);
+        } catch (PiiScanException e) {
+            return "[text withheld: PII scan " + e.reason() + "]";
+        }
+    }
+
+    /**
+     * Redacts a piece of text as {@link #redactText} does, but a scan that fails throws, for callers that withhold
+     * more than the text (a whole log line).
+     *
+     * @throws PiiScanException when the scan fails or passes {@code deadlineNanos}
+     */
+    public String redactTextOrFail(PiiScanner scanner, String text, long deadlineNanos) {
         Objects.requireNonNull(scanner, "scanner");
         Objects.requireNonNull(text, "text");
         if (text.isEmpty()) {
             return text;
         }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ScanResult result;
-        try {
-            result = scanner.scan(bytes, PayloadFormat.TEXT, System.nanoTime() + LOG_SCAN_NANOS);
-        } catch (PiiScanException e) {
-            return "[text withheld: PII scan " + e.reason() + "]";
-        }
+        ScanResult result = scanner.scan(bytes, PayloadFormat.TEXT, deadlineNanos);
         if (!result.detected()) {
             return text;
         }
