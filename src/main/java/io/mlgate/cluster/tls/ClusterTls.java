@@ -22,12 +22,15 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
+import io.netty.buffer.ByteBufAllocator;
 import reactor.netty.ChannelPipelineConfigurer;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.InetSocketAddress;
@@ -45,6 +48,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -90,10 +96,10 @@ public final class ClusterTls {
                                     boolean requireClientCertificate) {
         Objects.requireNonNull(credentials, "credentials");
         try {
-            return common(SslContextBuilder.forServer(new HolderKeyManager(credentials)))
+            return new PeerTaggingSslContext(common(SslContextBuilder.forServer(new HolderKeyManager(credentials)))
                     .trustManager(new VerifyingTrustManager(clients, refusals))
                     .clientAuth(requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
-                    .build();
+                    .build());
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the cluster TLS server context", e);
         }
@@ -169,9 +175,13 @@ public final class ClusterTls {
             if (ssl == null || pipeline.get(REPORTER_NAME) != null) {
                 return;
             }
-            pipeline.addAfter(ssl.name(), REPORTER_NAME,
-                    new PlaintextReporter(refusals, address(remoteAddress != null ? remoteAddress
-                            : channel.remoteAddress())));
+            String peer = address(remoteAddress != null ? remoteAddress : channel.remoteAddress());
+            String host = ((SslHandler) ssl.handler()).engine().getPeerHost();
+            String tag = host != null && host.startsWith(TAG) ? host : null;
+            if (tag != null) {
+                TAGGED_PEERS.put(tag, peer);
+            }
+            pipeline.addAfter(ssl.name(), REPORTER_NAME, new PlaintextReporter(refusals, peer, tag));
         };
     }
 
@@ -187,14 +197,98 @@ public final class ClusterTls {
         return builder.sslProvider(SslProvider.JDK)
                 .protocols(TLS_1_3)
                 .ciphers(CIPHERS, IdentityCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(ALPN_H2);
+                .applicationProtocolConfig(ALPN_H2)
+                .sessionTimeout(NO_TICKETS_SESSION_TIMEOUT);
     }
+
+    /**
+     * No session resumption: a resumed TLS 1.3 session would skip the trust manager (expiry, revocation) and keep the
+     * old client certificate after a renewal. The JDK sends no session ticket when the server's session timeout is
+     * longer than the longest ticket lifetime (7 days, RFC 8446), so nothing can be resumed; the trust managers also
+     * re-verify a resumed session, should one happen anyway ({@link ResumableX509ExtendedTrustManager}).
+     */
+    static final long NO_TICKETS_SESSION_TIMEOUT = 604_800L + 1;
+
+    /** Prefix of the placeholder peer host of server engines (see {@link PeerTaggingSslContext}). */
+    private static final String TAG = "mlgate-connection-";
+    private static final AtomicLong TAGS = new AtomicLong();
+    /** Placeholder peer host → remote address of the channel, while the connection is open. */
+    private static final Map<String, String> TAGGED_PEERS = new ConcurrentHashMap<>();
 
     private static String peerOf(SSLEngine engine) {
         if (engine == null || engine.getPeerHost() == null) {
             return "unknown";
         }
-        return engine.getPeerHost() + ":" + engine.getPeerPort();
+        String host = engine.getPeerHost();
+        if (host.startsWith(TAG)) {
+            return TAGGED_PEERS.getOrDefault(host, "unknown");
+        }
+        return host + ":" + engine.getPeerPort();
+    }
+
+    /**
+     * The server context: Reactor Netty makes server engines without the peer's address, so the trust manager could
+     * not say who was refused. This context gives each server engine a unique placeholder peer host; the
+     * {@link #refusalReporter} hook, which sees the channel, maps it to the remote address until the channel closes.
+     * The placeholder is never used for anything else (servers do not look sessions up by peer host).
+     */
+    static final class PeerTaggingSslContext extends SslContext {
+        private final SslContext delegate;
+
+        PeerTaggingSslContext(SslContext delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean isClient() {
+            return delegate.isClient();
+        }
+
+        @Override
+        public List<String> cipherSuites() {
+            return delegate.cipherSuites();
+        }
+
+        @Override
+        public long sessionCacheSize() {
+            return delegate.sessionCacheSize();
+        }
+
+        @Override
+        public long sessionTimeout() {
+            return delegate.sessionTimeout();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public io.netty.handler.ssl.ApplicationProtocolNegotiator applicationProtocolNegotiator() {
+            return delegate.applicationProtocolNegotiator();
+        }
+
+        @Override
+        public SSLEngine newEngine(ByteBufAllocator alloc) {
+            return delegate.newEngine(alloc, TAG + TAGS.incrementAndGet(), 0);
+        }
+
+        @Override
+        public SSLEngine newEngine(ByteBufAllocator alloc, String peerHost, int peerPort) {
+            return delegate.newEngine(alloc, peerHost, peerPort);
+        }
+
+        @Override
+        protected SslHandler newHandler(ByteBufAllocator alloc, boolean startTls) {
+            return delegate.newHandler(alloc, TAG + TAGS.incrementAndGet(), 0);
+        }
+
+        @Override
+        protected SslHandler newHandler(ByteBufAllocator alloc, boolean startTls, Executor executor) {
+            return delegate.newHandler(alloc, TAG + TAGS.incrementAndGet(), 0, executor);
+        }
+
+        @Override
+        public SSLSessionContext sessionContext() {
+            return delegate.sessionContext();
+        }
     }
 
     private static String peerOf(Socket socket) {
@@ -205,11 +299,30 @@ public final class ClusterTls {
     private static final class PlaintextReporter extends ChannelInboundHandlerAdapter {
         private final RefusalListener refusals;
         private final String peer;
+        private final String tag;
         private boolean reported;
 
-        PlaintextReporter(RefusalListener refusals, String peer) {
+        PlaintextReporter(RefusalListener refusals, String peer, String tag) {
             this.refusals = refusals;
             this.peer = peer;
+            this.tag = tag;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            forget();
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            forget();
+        }
+
+        private void forget() {
+            if (tag != null) {
+                TAGGED_PEERS.remove(tag);
+            }
         }
 
         @Override
@@ -340,7 +453,8 @@ public final class ClusterTls {
     }
 
     /** Runs a {@link PeerVerifier} on the peer's chain; reports a refusal before failing the handshake. */
-    static final class VerifyingTrustManager extends X509ExtendedTrustManager {
+    static final class VerifyingTrustManager extends X509ExtendedTrustManager
+            implements ResumableX509ExtendedTrustManager {
         private final PeerVerifier verifier;
         private final RefusalListener refusals;
 
@@ -395,6 +509,16 @@ public final class ClusterTls {
         }
 
         @Override
+        public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+            check(chain, peerOf(engine));
+        }
+
+        @Override
+        public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+            check(chain, peerOf(engine));
+        }
+
+        @Override
         public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[] {verifier.trustAnchor()};
         }
@@ -405,7 +529,8 @@ public final class ClusterTls {
      * pinned SHA-256 fingerprint, and the chain then passes a {@link PeerVerifier} anchored there that accepts any
      * gateway identity.
      */
-    static final class PinnedCaTrustManager extends X509ExtendedTrustManager {
+    static final class PinnedCaTrustManager extends X509ExtendedTrustManager
+            implements ResumableX509ExtendedTrustManager {
         private final byte[] pinned;
         private final RefusalListener refusals;
         private final Clock clock;
@@ -469,6 +594,16 @@ public final class ClusterTls {
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("an enrollment context trusts no client");
+        }
+
+        @Override
+        public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+            check(chain, peerOf(engine));
+        }
+
+        @Override
+        public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
             throw new CertificateException("an enrollment context trusts no client");
         }
 
