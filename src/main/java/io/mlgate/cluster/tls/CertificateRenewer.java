@@ -136,10 +136,20 @@ public final class CertificateRenewer implements AutoCloseable {
                 if (!pause(backoff.toMillis())) {
                     return;
                 }
-                Duration doubled = backoff.multipliedBy(2);
-                backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+                backoff = nextBackoff(backoff);
             }
         }
+    }
+
+    /** The wait after {@code backoff}: doubled, at most {@link #MAX_BACKOFF}. */
+    static Duration nextBackoff(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    }
+
+    @Override
+    public String toString() {
+        return "CertificateRenewer[" + name + ", " + holder.current() + "]";
     }
 
     /** The exception's type and message: issuers' messages are reasons (no keys, tokens or certificate bytes). */
