@@ -72,7 +72,8 @@ public final class ClusterCa {
     /** How far back a leaf's notBefore goes, for peers whose clocks are slightly behind. */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
-    static final String KEY_ASSOCIATED_DATA = "mlgate/cluster-ca-key/v1";
+    /** The associated data the CA key is sealed with (root rotation re-seals it with the same). */
+    public static final String KEY_ASSOCIATED_DATA = "mlgate/cluster-ca-key/v1";
 
     private final X509Certificate certificate;
     private final PrivateKey privateKey;

@@ -34,7 +34,8 @@ public final class JoinTokens {
     /** The sealed MAC key, in {@code keys/cluster/}. */
     public static final String KEY_FILE = "join.key";
 
-    static final String KEY_ASSOCIATED_DATA = "mlgate/cluster-join-key/v1";
+    /** The associated data the MAC key is sealed with (root rotation re-seals it with the same). */
+    public static final String KEY_ASSOCIATED_DATA = "mlgate/cluster-join-key/v1";
     /** A token is never longer than this (name 63, expiry 19, fingerprint 43, MAC 43, dots and prefix). */
     static final int MAX_TOKEN_CHARS = 200;
     private static final Pattern B64_32 = Pattern.compile("[A-Za-z0-9_-]{43}");
