@@ -180,16 +180,15 @@ public final class ClusterCa {
             throw new IllegalArgumentException("the CSR's key is not an EC P-256 key");
         }
         PublicKey publicKey;
+        boolean valid;
         try {
             publicKey = new JcaPEMKeyConverter().getPublicKey(keyInfo);
-            boolean valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey));
-            if (!valid) {
-                throw new IllegalArgumentException("the CSR's signature does not verify");
-            }
+            valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey));
         } catch (OperatorCreationException | PKCSException | IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
+            valid = false;
+            publicKey = null;
+        }
+        if (!valid) {
             throw new IllegalArgumentException("the CSR's signature does not verify");
         }
         Instant now = clock.instant();

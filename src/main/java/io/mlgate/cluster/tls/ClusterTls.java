@@ -8,6 +8,7 @@ import io.mlgate.cluster.pki.PeerVerifier;
 import io.mlgate.cluster.pki.RefusalListener;
 import io.mlgate.cluster.pki.RevocationCheck;
 import io.mlgate.cluster.pki.SpiffeId;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,13 +18,12 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
-import io.netty.buffer.ByteBufAllocator;
 import reactor.netty.ChannelPipelineConfigurer;
 
 import javax.net.ssl.SSLEngine;
@@ -36,6 +36,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -51,7 +52,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.nio.charset.StandardCharsets;
 
 /**
  * TLS 1.3-only Netty contexts for cluster connections (ALPN h2, JDK provider, AEAD suites).
@@ -379,7 +379,7 @@ public final class ClusterTls {
             String algorithm = now.privateKey().getAlgorithm();
             if (keyTypes != null) {
                 for (String type : keyTypes) {
-                    if (algorithm.equals(type) || ("EC".equals(algorithm) && type != null && type.startsWith("EC"))) {
+                    if (algorithm.equals(type)) {
                         String alias = "mlgate-" + now.leaf().getSerialNumber().toString(16);
                         synchronized (recent) {
                             recent.put(alias, now);
