@@ -248,14 +248,24 @@ class ClusterTlsTest {
     }
 
     @Test
-    void aClientWithoutCertificateIsRefusedWhereOneIsRequired() throws Exception {
+    void enrollmentRefusesANodeServer() throws Exception {
         DisposableServer server = nodeServer(holder(ca.issueNew(SpiffeId.node("n1"), Duration.ofHours(1))),
                 verifier(PeerRule.anyOf(SpiffeId.Kind.GATEWAY)), true);
         SslContext enrollment = ClusterTls.enrollmentClient(ca.fingerprint(), clientRefusals);
-        // The node's certificate is not a gateway's: the enrollment client refuses it first.
+        // The node's certificate is not a gateway's: the enrollment client refuses it.
         assertThatThrownBy(() -> get(enrollment, server, null)).isInstanceOf(Exception.class);
         assertThat(clientRefusals.next().reason()).isEqualTo("identity spiffe://mlgate/node/n1 is not a gateway "
                 + "identity");
+    }
+
+    @Test
+    void aClientWithoutCertificateIsRefusedWhereOneIsRequired() {
+        ClusterCredentials gateway = ca.issueNew(SpiffeId.gateway("gw"), Duration.ofHours(1));
+        DisposableServer required = nodeServer(holder(gateway), verifier(PeerRule.anyOf(SpiffeId.Kind.NODE)), true);
+        DisposableServer optional = nodeServer(holder(gateway), verifier(PeerRule.anyOf(SpiffeId.Kind.NODE)), false);
+        SslContext noCertificate = ClusterTls.enrollmentClient(ca.fingerprint(), clientRefusals);
+        assertThat(get(noCertificate, optional, null)).isEqualTo("none - TLSv1.3");
+        assertThatThrownBy(() -> get(noCertificate, required, null)).isInstanceOf(Exception.class);
     }
 
     @Test
