@@ -63,7 +63,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Plaintext bytes on a TLS port never reach a trust manager: a listener owner installs
  * {@link #refusalReporter(RefusalListener)} with {@code HttpServer.doOnChannelInit(...)} so that such connections are
- * reported as {@value #PLAINTEXT}.
+ * reported as {@value #PLAINTEXT} (the same hook gives server-side refusals the peer's address).
+ *
+ * <p>Sessions are never resumed (see {@link #NO_TICKETS_SESSION_TIMEOUT}): every connection runs the full handshake,
+ * so expiry, revocation and renewal apply to each new connection.
  */
 public final class ClusterTls {
 
@@ -164,8 +167,10 @@ public final class ClusterTls {
     /**
      * A hook for TLS listeners ({@code HttpServer.doOnChannelInit(ClusterTls.refusalReporter(listener))}, after
      * {@code .secure(...)}): it adds a handler after the {@link SslHandler} that reports a connection whose first
-     * bytes are not TLS as {@value #PLAINTEXT} with the remote address. Handshakes refused by the trust manager are
-     * reported by the trust manager itself, so they are not reported twice. Does nothing on a channel without TLS.
+     * bytes are not TLS as {@value #PLAINTEXT} with the remote address, and tells the server trust manager that
+     * address (Reactor Netty makes server engines without it; see {@link PeerTaggingSslContext}), so its refusals
+     * name the peer instead of "unknown". Handshakes refused by the trust manager are reported by the trust manager
+     * itself, so they are not reported twice. Does nothing on a channel without TLS.
      */
     public static ChannelPipelineConfigurer refusalReporter(RefusalListener refusals) {
         Objects.requireNonNull(refusals, "refusals");
