@@ -199,6 +199,36 @@ class VpcEndpointIntegrationTest {
     }
 
     @Test
+    void servicesThatAuthorizeThemselvesAreFilteredByTheEndpointPolicyToo() throws Exception {
+        String[] keys = DemoCredentialsFile.read(home.resolve("keys").resolve(DemoCredentialsFile.FILE_NAME)).get("demo-admin");
+        TrustManagerFactory trust = TestFiles.trusting(home.resolve("keys/dev-ca.pem"));
+        java.util.function.BiFunction<String, String, software.amazon.awssdk.services.sts.StsClient> sts = (target, local) -> {
+            try {
+                return software.amazon.awssdk.services.sts.StsClient.builder()
+                        .endpointOverride(URI.create("https://" + target + ":" + port)).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(keys[0], keys[1])))
+                        .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(trust::getTrustManagers)
+                                .localAddress(InetAddress.getByName(local)).build())
+                        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
+                        .build();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        try (software.amazon.awssdk.services.sts.StsClient direct = sts.apply(PUBLIC_ADDRESS, PUBLIC_ADDRESS)) {
+            assertThat(direct.getCallerIdentity().arn()).isEqualTo("arn:aws:iam::123456789012:user/demo-admin");
+        }
+        try (software.amazon.awssdk.services.sts.StsClient through = sts.apply(ENDPOINT_ADDRESS, CLIENT_ADDRESS)) {
+            assertThatThrownBy(through::getCallerIdentity)
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.sts.model.StsException.class,
+                            e -> assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("User: arn:aws:iam::"
+                                    + "123456789012:user/demo-admin is not authorized to perform: "
+                                    + "sts:GetCallerIdentity on resource: * because no VPC endpoint policy allows the "
+                                    + "sts:GetCallerIdentity action"));
+        }
+    }
+
+    @Test
     void theDevCertificateNamesTheEndpointAddress() throws Exception {
         // the SDK verified the host name 127.0.10.5 in the test above; here the certificate is read directly
         String pem = Files.readString(home.resolve("keys").resolve("server.pem"), StandardCharsets.UTF_8);
