@@ -73,7 +73,8 @@ class VpcNamespaceTest {
                     .as("n1's subnet (az-a) has no route out").isFalse();
             assertThat(VPC.connects("n3", "203.0.113.10", 8080, Duration.ofSeconds(3)))
                     .as("n3's subnet (az-b) has no route out").isFalse();
-            assertThat(internet.output()).contains("accepted /10.20.0.30:").doesNotContain("/10.20.1.21:");
+            assertThat(internet.awaitOutput("accepted /10.20.0.30:", Duration.ofSeconds(10))).as(internet.output()).isTrue();
+            assertThat(internet.output()).doesNotContain("/10.20.1.21:").doesNotContain("/10.20.2.23:");
         } finally {
             internet.kill9();
         }

@@ -186,6 +186,18 @@ public final class VpcSimulation implements BeforeAllCallback, AfterAllCallback,
         public Path outputFile() {
             return output;
         }
+
+        /** Waits until the output contains {@code text} (output is written asynchronously); false after the timeout. */
+        public boolean awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!output().contains(text)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
+            return true;
+        }
     }
 
     /** Starts a command in a host's namespace, its output (stdout and stderr) going to {@code output}. */
