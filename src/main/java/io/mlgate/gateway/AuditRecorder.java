@@ -92,6 +92,9 @@ public final class AuditRecorder {
         if (remote != null && remote.getAddress() != null) {
             event.sourceIPAddress(remote.getAddress().getHostAddress());
         }
+        if (call.networkSource() != null && call.networkSource().viaEndpoint()) {
+            event.vpcEndpointId(call.networkSource().vpceId());
+        }
         String userAgent = call.requestHeaders().getFirst(HttpHeaders.USER_AGENT);
         if (userAgent != null) {
             event.userAgent(userAgent);

@@ -23,13 +23,21 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
     private final AuditRecorder audit;
     private final RequestTime time;
     private final EndpointMetrics metrics;
+    private final NetworkSources sources;
 
     public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time,
                                EndpointMetrics metrics) {
+        this(decoder, audit, time, metrics, NetworkSources.none());
+    }
+
+    /** @param sources maps the connection to its network source (aws:SourceIp or the VPC endpoint it came through) */
+    public CallLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time,
+                               EndpointMetrics metrics, NetworkSources sources) {
         this.decoder = decoder;
         this.audit = audit;
         this.time = time;
         this.metrics = metrics;
+        this.sources = sources;
     }
 
     @Override
@@ -42,6 +50,7 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
         String requestId = UUID.randomUUID().toString();
         ApiCall apiCall = decoder.decode(exchange.getRequest());
         GatewayCall call = GatewayCall.start(exchange, requestId, apiCall);
+        call.networkSource(sources.source(exchange.getRequest()));
         HttpHeaders headers = exchange.getResponse().getHeaders();
         headers.set("x-amzn-RequestId", requestId);
         headers.set(HttpHeaders.DATE, time.now().httpDate());

@@ -445,8 +445,8 @@ public class CoreConfiguration {
 
     @Bean
     CallLifecycleFilter callLifecycleFilter(ApiCallDecoder decoder, AuditRecorder audit, RequestTime time,
-                                            EndpointMetrics metrics) {
-        return new CallLifecycleFilter(decoder, audit, time, metrics);
+                                            EndpointMetrics metrics, NetworkSources sources) {
+        return new CallLifecycleFilter(decoder, audit, time, metrics, sources);
     }
 
     @Bean
@@ -488,8 +488,10 @@ public class CoreConfiguration {
     @Bean
     IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
                                                     RequestTime time, PrincipalDirectory principals,
-                                                    SageMakerService sageMaker, PiiInspector pii) {
-        return new IamAuthorizationManager(evaluator, properties.region(), time, principals, sageMaker, pii);
+                                                    SageMakerService sageMaker, PiiInspector pii,
+                                                    NetworkSources sources, HostingAccount account) {
+        return new IamAuthorizationManager(evaluator, properties.region(), time, principals, sageMaker, pii, sources,
+                account.id());
     }
 
     @Bean

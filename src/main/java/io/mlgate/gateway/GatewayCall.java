@@ -38,6 +38,7 @@ public final class GatewayCall {
     private volatile Boolean modelCacheHit;
     private volatile long modelLoadWaitNanos;
     private volatile PiiInspection pii;
+    private volatile io.mlgate.vpc.NetworkSource networkSource;
 
     private GatewayCall(String requestId, ApiCall apiCall, HttpHeaders requestHeaders) {
         this.requestId = requestId;
@@ -50,6 +51,11 @@ public final class GatewayCall {
         GatewayCall call = new GatewayCall(requestId, apiCall, exchange.getRequest().getHeaders());
         exchange.getAttributes().put(ATTRIBUTE, call);
         return call;
+    }
+
+    /** The call of an exchange, or {@code null} if the lifecycle filter has not started one. */
+    static GatewayCall find(ServerWebExchange exchange) {
+        return exchange.getAttribute(ATTRIBUTE);
     }
 
     public static GatewayCall of(ServerWebExchange exchange) {
@@ -130,6 +136,10 @@ public final class GatewayCall {
         this.allowedByGrant = trace.allowedByGrant();
     }
     /** AWS's AccessDenied text for a denied call (who, which action, which resource, why). */
+    /** Where the call came from (aws:SourceIp, or through a VPC endpoint); {@code null} if the peer is unknown. */
+    public io.mlgate.vpc.NetworkSource networkSource() { return networkSource; }
+    void networkSource(io.mlgate.vpc.NetworkSource source) { this.networkSource = source; }
+
     public String accessDeniedMessage() { return accessDeniedMessage; }
     public void accessDeniedMessage(String message) { this.accessDeniedMessage = message; }
 

@@ -32,24 +32,36 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
     private final PrincipalDirectory principals;
     private final SageMakerTagKeys sageMakerTags;
     private final PiiInspector pii;
+    private final NetworkSources sources;
+    private final String hostingAccount;
 
     public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                                    PrincipalDirectory principals) {
         this(evaluator, region, time, principals, null, null);
     }
 
-    /**
-     * @param sageMaker the SageMaker control plane whose tags feed the tag condition keys (null: none)
-     * @param pii       the PII step, run before the evaluation so its condition keys are in the context (null: none)
-     */
     IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                             PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker,
                             PiiInspector pii) {
+        this(evaluator, region, time, principals, sageMaker, pii, NetworkSources.none(), null);
+    }
+
+    /**
+     * @param sageMaker the SageMaker control plane whose tags feed the tag condition keys (null: none)
+     * @param pii       the PII step, run before the evaluation so its condition keys are in the context (null: none)
+     * @param sources   the simulated VPC: a call through a VPC endpoint with a policy must be allowed by it too
+     * @param hostingAccount the account unsigned calls are attributed to when an endpoint policy judges them
+     */
+    IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
+                            PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker,
+                            PiiInspector pii, NetworkSources sources, String hostingAccount) {
         this.evaluator = evaluator;
         this.contexts = new RequestContexts(region, time);
         this.principals = principals;
         this.sageMakerTags = new SageMakerTagKeys(sageMaker);
         this.pii = pii;
+        this.sources = sources;
+        this.hostingAccount = hostingAccount;
     }
 
     @Override
@@ -59,18 +71,15 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
         QueryService service = call.queryService();
         if (service != null && api.protocol() == AwsProtocol.QUERY && !api.isPendingQuery()) {
             if (call.caller() == null && !service.requiresSignature(api.operation())) {
-                call.delegateAuthorization();
-                return Mono.just(GRANTED);
+                return delegated(call, context, null);
             }
             if (call.caller() != null && service.authorizesInternally(api.operation())) {
-                call.delegateAuthorization();
-                return Mono.just(GRANTED);
+                return delegated(call, context, call.caller());
             }
         }
         if (api.protocol() == AwsProtocol.JSON_1_1 && call.jsonService() != null && call.caller() != null
                 && call.jsonService().authorizesInternally(api.operation())) {
-            call.delegateAuthorization();
-            return Mono.just(GRANTED);
+            return delegated(call, context, call.caller());
         }
         Mono<Void> inspection = pii == null || call.caller() == null ? Mono.empty() : pii.inspectRequest(call);
         return inspection.then(authentication)
@@ -83,7 +92,7 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                     if (call.jsonService() != null && call.jsonBody() != null) {
                         call.jsonService().conditionKeys(api.operation(), call.jsonBody()).forEach(keys::put);
                     }
-                    AuthorizationRequest request = request(caller, api, keys.build());
+                    AuthorizationRequest request = request(caller, api, keys.build(), call);
                     Decision decision = evaluator.evaluate(request);
                     call.decision(decision);
                     if (!decision.isAllowed()) {
@@ -94,16 +103,52 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                 .defaultIfEmpty(DENIED);
     }
 
-    /** The request, with the organization's resource control policies for the resource's account. */
-    private AuthorizationRequest request(Caller caller, ApiCall api, io.mlgate.iam.eval.RequestContext keys) {
+    /**
+     * A call its service authorizes itself (or an unsigned one): through a VPC endpoint with a policy, that policy
+     * must allow it first (an unsigned caller is anonymous: only {@code Principal: "*"} names it); then the service
+     * decides.
+     */
+    private Mono<AuthorizationResult> delegated(GatewayCall call, AuthorizationContext context, Caller caller) {
+        java.util.Optional<io.mlgate.iam.policy.IdentityPolicy> vpce = sources.endpointPolicy(call.networkSource());
+        if (vpce.isEmpty()) {
+            call.delegateAuthorization();
+            return Mono.just(GRANTED);
+        }
+        ApiCall api = call.apiCall();
+        io.mlgate.iam.eval.PrincipalContext principal = caller != null ? caller.principal()
+                : io.mlgate.iam.eval.PrincipalContext.builder("*", hostingAccount == null ? "" : hostingAccount,
+                        io.mlgate.iam.eval.PrincipalType.ANONYMOUS).build();
+        AuthorizationRequest request = AuthorizationRequest.builder(principal, api.action(), api.resourceArn())
+                .context(contexts.of(context.getExchange(), caller).build()).vpcEndpointPolicy(vpce.get()).build();
+        Decision decision = evaluator.evaluateEndpointPolicy(request);
+        if (decision.isAllowed()) {
+            call.delegateAuthorization();
+            return Mono.just(GRANTED);
+        }
+        call.decision(decision);
+        call.accessDeniedMessage(AccessDeniedMessage.render(request, decision));
+        return Mono.just(DENIED);
+    }
+
+    /**
+     * The request, with the organization's resource control policies for the resource's account and the policy of
+     * the VPC endpoint the call came through.
+     */
+    private AuthorizationRequest request(Caller caller, ApiCall api, io.mlgate.iam.eval.RequestContext keys,
+                                         GatewayCall call) {
         java.util.List<io.mlgate.iam.policy.IdentityPolicy> rcps = principals.configuration()
                 .resourceControlPolicies(api.accountId());
-        if (rcps.isEmpty()) {
+        java.util.Optional<io.mlgate.iam.policy.IdentityPolicy> vpce = sources.endpointPolicy(call.networkSource());
+        if (rcps.isEmpty() && vpce.isEmpty()) {
             return AuthorizationRequest.of(caller.principal(), api.action(), api.resourceArn(), keys);
         }
         AuthorizationRequest.Builder builder = AuthorizationRequest.builder(caller.principal(), api.action(),
-                api.resourceArn()).context(keys).resourceAccount(api.accountId());
-        rcps.forEach(builder::resourceControlPolicy);
+                api.resourceArn()).context(keys);
+        if (!rcps.isEmpty()) {
+            builder.resourceAccount(api.accountId());
+            rcps.forEach(builder::resourceControlPolicy);
+        }
+        vpce.ifPresent(builder::vpcEndpointPolicy);
         return builder.build();
     }
 

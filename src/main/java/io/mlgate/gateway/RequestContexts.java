@@ -9,7 +9,8 @@ import java.time.Instant;
 
 /**
  * The condition keys the gateway sets for every request, from facts it has verified itself: aws:SourceIp (the TCP
- * peer), aws:SecureTransport, aws:CurrentTime, aws:EpochTime, aws:RequestedRegion, and for temporary credentials
+ * peer) or, for a call through a simulated VPC endpoint, aws:SourceVpce / aws:SourceVpc / aws:VpcSourceIp (the
+ * {@link io.mlgate.vpc.NetworkSource} on the call), aws:SecureTransport, aws:CurrentTime, aws:EpochTime, aws:RequestedRegion, and for temporary credentials
  * the session's keys (aws:MultiFactorAuthPresent/Age, aws:TokenIssueTime, sts:SourceIdentity, ...). Principal keys
  * are derived by the evaluator from the principal, never taken from the request.
  */
@@ -30,9 +31,15 @@ final class RequestContexts {
                 .put("aws:CurrentTime", now.iso())
                 .put("aws:EpochTime", now.epoch())
                 .put("aws:RequestedRegion", region);
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        if (remote != null && remote.getAddress() != null) {
-            keys.put("aws:SourceIp", remote.getAddress().getHostAddress());
+        GatewayCall call = GatewayCall.find(exchange);
+        if (call != null && call.networkSource() != null) {
+            // through a VPC endpoint: aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp and no aws:SourceIp [GKEYS]
+            call.networkSource().conditionKeys(keys::put);
+        } else {
+            InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+            if (remote != null && remote.getAddress() != null) {
+                keys.put("aws:SourceIp", remote.getAddress().getHostAddress());
+            }
         }
         if (caller != null && caller.session() != null) {
             SessionPrincipals.addRequestKeys(caller.session(), Instant.ofEpochSecond(now.epochSecond()), keys);

@@ -37,8 +37,12 @@ public class TlsConfiguration {
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     @Bean
-    TlsMaterial tlsMaterial(GatewayProperties properties, Clock clock) throws IOException, GeneralSecurityException {
-        return new DevCertificateAuthority(properties.keysDir(), clock).ensureServerMaterial(List.of(properties.host()));
+    TlsMaterial tlsMaterial(GatewayProperties properties, Clock clock, NetworkSources sources)
+            throws IOException, GeneralSecurityException {
+        // in a simulated VPC, clients reach the gateway at its host, public and VPC endpoint addresses too
+        java.util.List<String> names = new java.util.ArrayList<>(List.of(properties.host()));
+        names.addAll(sources.gatewayAddresses());
+        return new DevCertificateAuthority(properties.keysDir(), clock).ensureServerMaterial(names);
     }
 
     @Bean

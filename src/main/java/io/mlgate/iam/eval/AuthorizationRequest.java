@@ -27,6 +27,7 @@ public final class AuthorizationRequest {
     private final IdentityPolicy resourcePolicy;
     private final ResourcePolicyType resourcePolicyType;
     private final IdentityPolicy[] rcps;
+    private final IdentityPolicy vpcEndpointPolicy;
     private final Map<String, List<String>> derived;
     private final ConditionKeys keys;
 
@@ -35,7 +36,7 @@ public final class AuthorizationRequest {
 
     private AuthorizationRequest(PrincipalContext principal, String action, String resource, RequestContext context,
             String resourceAccount, IdentityPolicy resourcePolicy, ResourcePolicyType resourcePolicyType,
-            IdentityPolicy[] rcps, Map<String, List<String>> derived) {
+            IdentityPolicy[] rcps, IdentityPolicy vpcEndpointPolicy, Map<String, List<String>> derived) {
         this.principal = Objects.requireNonNull(principal, "principal");
         this.action = Objects.requireNonNull(action, "action");
         this.lowerAction = action.toLowerCase(Locale.ROOT);
@@ -45,6 +46,7 @@ public final class AuthorizationRequest {
         this.resourcePolicy = resourcePolicy;
         this.resourcePolicyType = resourcePolicyType;
         this.rcps = rcps;
+        this.vpcEndpointPolicy = vpcEndpointPolicy;
         this.derived = derived;
         this.keys = derived == null ? this::lookup : this::lookupWithDerived;
     }
@@ -64,12 +66,12 @@ public final class AuthorizationRequest {
             d.put(PrincipalKeys.TAG_KEYS, List.copyOf(b.requestTags.keySet()));
         }
         return new AuthorizationRequest(b.principal, b.action, b.resource, b.context, b.resourceAccount, b.resourcePolicy,
-                b.resourcePolicyType, b.rcps.toArray(NO_POLICIES), d.isEmpty() ? null : Map.copyOf(d));
+                b.resourcePolicyType, b.rcps.toArray(NO_POLICIES), b.vpcEndpointPolicy, d.isEmpty() ? null : Map.copyOf(d));
     }
 
     public static AuthorizationRequest of(PrincipalContext principal, String action, String resource, RequestContext context) {
         return new AuthorizationRequest(principal, action, resource, context, null, null, ResourcePolicyType.GENERIC,
-                NO_POLICIES, null);
+                NO_POLICIES, null, null);
     }
 
     public static AuthorizationRequest of(PrincipalContext principal, String action, String resource) {
@@ -125,9 +127,14 @@ public final class AuthorizationRequest {
         return rcps;
     }
 
+    /** The policy of the VPC endpoint the call came through, or {@code null} (not through one, or its default policy). */
+    public IdentityPolicy vpcEndpointPolicy() {
+        return vpcEndpointPolicy;
+    }
+
     /** True when only the principal's identity-based policies can decide (no resource side at all). */
     boolean identityOnly() {
-        return resourcePolicy == null && rcps.length == 0 && resourcePolicyType == ResourcePolicyType.GENERIC
+        return resourcePolicy == null && rcps.length == 0 && vpcEndpointPolicy == null && resourcePolicyType == ResourcePolicyType.GENERIC
                 && !isCrossAccount() && principal.identityOnly();
     }
 
@@ -162,6 +169,7 @@ public final class AuthorizationRequest {
         private IdentityPolicy resourcePolicy;
         private ResourcePolicyType resourcePolicyType = ResourcePolicyType.GENERIC;
         private final List<IdentityPolicy> rcps = new ArrayList<>();
+        private IdentityPolicy vpcEndpointPolicy;
         private final Map<String, String> resourceTags = new LinkedHashMap<>();
         private Map<String, String> requestTags;
 
@@ -197,6 +205,15 @@ public final class AuthorizationRequest {
         /** Adds a resource control policy of the resource's account (only its Deny statements can decide). */
         public Builder resourceControlPolicy(IdentityPolicy policy) {
             rcps.add(Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /**
+         * The endpoint policy of the VPC endpoint the call came through (parsed as a RESOURCE policy): it must allow
+         * the call as well, with a Principal that names the caller; a Deny in it is an explicit deny.
+         */
+        public Builder vpcEndpointPolicy(IdentityPolicy policy) {
+            this.vpcEndpointPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -110,6 +110,14 @@ public final class PolicyEvaluator {
         if (deny == null && request.rcpArray().length > 0 && rcpCovers(action)) {
             deny = firstRcpDeny(request.rcpArray(), principal, action, resource, keys);
         }
+        // the VPC endpoint's policy: one pass finds its Deny and whether it allows
+        IdentityPolicy vpce = request.vpcEndpointPolicy();
+        DecidingStatement vpceAllow = null;
+        if (deny == null && vpce != null) {
+            DecidingStatement[] found = endpointPolicy(vpce, principal, action, resource, keys);
+            deny = found[0];
+            vpceAllow = found[1];
+        }
         // resource policy: one pass finds its Deny and its strongest Allow
         IdentityPolicy rp = request.resourcePolicy();
         Statement resourceAllow = null;
@@ -147,6 +155,9 @@ public final class PolicyEvaluator {
 
         // Callers that are not AWS identities (web identity, services): only the resource (trust) policy counts [ROLES]
         if (!accountIdentity) {
+            if (vpce != null && vpceAllow == null) {
+                return implicitDeny(request, PolicyType.VPC_ENDPOINT);
+            }
             return resourceMatch == PrincipalMatch.DIRECT
                     ? decision(request, Decision.Outcome.ALLOW, PolicyType.RESOURCE, List.of(resourceGrant))
                     : implicitDeny(request, PolicyType.RESOURCE);
@@ -157,6 +168,11 @@ public final class PolicyEvaluator {
         IdentityPolicy[] scps = principal.scpArray();
         if (scps.length > 0 && firstAllow(PolicyType.SERVICE_CONTROL, scps, action, resource, keys) == null) {
             return implicitDeny(request, PolicyType.SERVICE_CONTROL);
+        }
+        // the VPC endpoint's policy does not grant, it filters: without an Allow for this caller the call is denied
+        // whatever IAM says [vpc-endpoints-access]
+        if (vpce != null && vpceAllow == null) {
+            return implicitDeny(request, PolicyType.VPC_ENDPOINT);
         }
 
         DecidingStatement identityAllow = type == PrincipalType.ACCOUNT ? null
@@ -210,6 +226,53 @@ public final class PolicyEvaluator {
         }
         return decision(request, Decision.Outcome.ALLOW, PolicyType.IDENTITY,
                 identityAllow == null ? List.of() : List.of(identityAllow));
+    }
+
+    /**
+     * Decides a request by its VPC endpoint policy alone, for calls whose service authorizes itself (STS, KMS): ALLOW
+     * (with the allowing statement), EXPLICIT_DENY or IMPLICIT_DENY, all of type {@link PolicyType#VPC_ENDPOINT}.
+     *
+     * @throws IllegalArgumentException if the request has no VPC endpoint policy
+     */
+    public Decision evaluateEndpointPolicy(AuthorizationRequest request) {
+        IdentityPolicy vpce = request.vpcEndpointPolicy();
+        if (vpce == null) {
+            throw new IllegalArgumentException("the request came through no VPC endpoint with a policy");
+        }
+        DecidingStatement[] found = endpointPolicy(vpce, request.principal(), request.lowerAction(),
+                request.resource(), request.conditionKeys());
+        Decision decision;
+        if (found[0] != null) {
+            decision = decision(request, Decision.Outcome.EXPLICIT_DENY, PolicyType.VPC_ENDPOINT, List.of(found[0]));
+        } else if (found[1] != null) {
+            decision = decision(request, Decision.Outcome.ALLOW, PolicyType.VPC_ENDPOINT, List.of(found[1]));
+        } else {
+            decision = implicitDeny(request, PolicyType.VPC_ENDPOINT);
+        }
+        DecisionTrace.observe(decision);
+        return decision;
+    }
+
+    /**
+     * The applicable Deny and the first applicable Allow of an endpoint policy, as {@code [deny, allow]}. Its
+     * statements are resource-policy statements: they apply only to the principals their Principal names (an account
+     * there stands for every principal of the account, as in AWS's endpoint policy examples).
+     */
+    private static DecidingStatement[] endpointPolicy(IdentityPolicy vpce, PrincipalContext principal, String action,
+            String resource, ConditionKeys keys) {
+        DecidingStatement allow = null;
+        for (Statement s : vpce.document().statements()) {
+            if (appliesTo(s, principal) == PrincipalMatch.NONE || !s.applies(action, resource, keys)) {
+                continue;
+            }
+            if (s.effect() == Effect.DENY) {
+                return new DecidingStatement[] {new DecidingStatement(PolicyType.VPC_ENDPOINT, vpce, s), null};
+            }
+            if (allow == null) {
+                allow = new DecidingStatement(PolicyType.VPC_ENDPOINT, vpce, s);
+            }
+        }
+        return new DecidingStatement[] {null, allow};
     }
 
     /** The implicit deny of the first limiting policy type that does not allow, or {@code null} if all allow. */

@@ -7,7 +7,9 @@ public enum PolicyType {
     PERMISSIONS_BOUNDARY("boundary", "a", "permissions boundary"),
     SESSION("session", "a", "session policy"),
     SERVICE_CONTROL("scp", "a", "service control policy"),
-    RESOURCE_CONTROL("rcp", "a", "resource control policy");
+    RESOURCE_CONTROL("rcp", "a", "resource control policy"),
+    /** The policy of the VPC endpoint the call came through: it must allow the call too [vpc-endpoints-access]. */
+    VPC_ENDPOINT("vpce", "a", "VPC endpoint policy");
 
     private final String id;
     private final String article;
@@ -19,7 +21,7 @@ public enum PolicyType {
         this.phrase = phrase;
     }
 
-    /** Short name used in simulator input and output: identity, resource, boundary, session, scp, rcp. */
+    /** Short name used in simulator input and output: identity, resource, boundary, session, scp, rcp, vpce. */
     public String id() {
         return id;
     }

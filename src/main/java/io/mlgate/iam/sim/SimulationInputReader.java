@@ -21,7 +21,8 @@ import io.mlgate.iam.policy.PolicyParser;
 final class SimulationInputReader {
 
     private static final List<String> TOP = List.of("policies", "request");
-    private static final List<String> POLICIES = List.of("identity", "boundary", "session", "resource", "scp", "rcp");
+    private static final List<String> POLICIES = List.of("identity", "boundary", "session", "resource", "scp", "rcp",
+            "vpce");
     private static final List<String> REQUEST = List.of("principal", "action", "resource", "resourceAccount",
             "resourceTags", "resourcePolicyType", "context");
     private static final List<String> PRINCIPAL = List.of("type", "arn", "account", "userid", "username", "roleArn",
@@ -115,6 +116,7 @@ final class SimulationInputReader {
                 resource == null ? "resource" : resource);
         IdentityPolicy[] scps = policyList(policies, "scp", false, PolicyKind.IDENTITY, "organization");
         IdentityPolicy[] rcps = policyList(policies, "rcp", false, PolicyKind.RESOURCE, "organization"); // RCPs name Principal "*"
+        IdentityPolicy vpce = policy(policies, "vpce", PolicyKind.RESOURCE, "vpc-endpoint"); // names its principals
 
         if (d.count() != before) {
             return null;
@@ -151,6 +153,9 @@ final class SimulationInputReader {
         }
         for (IdentityPolicy p : rcps) {
             b.resourceControlPolicy(p);
+        }
+        if (vpce != null) {
+            b.vpcEndpointPolicy(vpce);
         }
         return b.build();
     }
