@@ -210,6 +210,13 @@ public final class Placements implements AutoCloseable {
         }
     }
 
+    /** Registers an already loaded placement (tests of the data port with models they control). */
+    void putLoadedForTests(Placement placement) {
+        if (placements.putIfAbsent(placement.key(), CompletableFuture.completedFuture(placement)) != null) {
+            throw new IllegalStateException("placement " + placement.key() + " exists");
+        }
+    }
+
     /** The placement serving under {@code key}, if it is loaded. */
     public Optional<Placement> find(String key) {
         CompletableFuture<Placement> f = placements.get(key);
