@@ -306,18 +306,30 @@ public final class NodeServer implements AutoCloseable {
 
     /** The body, failing with {@link TooLarge} as soon as more than {@code limit} bytes arrived. */
     private static Mono<byte[]> body(HttpServerRequest req, int limit) {
+        String length = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        int expected = 8192;
+        if (length != null) {
+            try {
+                expected = (int) Math.max(1, Math.min(limit, Long.parseLong(length.trim())));
+            } catch (NumberFormatException e) {
+                expected = 8192;
+            }
+        }
+        int initial = expected;
         return req.receive().asByteArray()
-                .collect(() -> new Accumulator(limit), Accumulator::add)
+                .collect(() -> new Accumulator(limit, initial), Accumulator::add)
                 .map(Accumulator::bytes);
     }
 
     private static final class Accumulator {
         private final int limit;
-        private byte[] buffer = new byte[8192];
+        private byte[] buffer;
         private int size;
 
-        Accumulator(int limit) {
+        /** @param initial the expected size (Content-Length when given), so a large body is not copied as it grows */
+        Accumulator(int limit, int initial) {
             this.limit = limit;
+            this.buffer = new byte[initial];
         }
 
         void add(byte[] chunk) {
