@@ -25,6 +25,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,8 @@ public final class NodeServer implements AutoCloseable {
 
     /**
      * Listens with TLS ({@code ClusterTls.server(...)}) on {@code address}. Plaintext bytes on this port are
-     * refused and reported to {@code refusals} ({@link PlaintextDetector}).
+     * refused and reported to {@code refusals} ({@link PlaintextDetector}); the TLS context's own refusal listener
+     * should be a {@link PeerAddressedRefusals}, which this listener's connections feed with their peer address.
      */
     public synchronized DisposableServer bindTls(HostPort address, SslContext tls, RefusalListener refusals) {
         Objects.requireNonNull(tls, "tls");
@@ -86,6 +88,9 @@ public final class NodeServer implements AutoCloseable {
                 .secure(spec -> spec.sslContext(tls))
                 .doOnChannelInit((observer, channel, remote) -> {
                     if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
+                        SocketAddress peer = remote != null ? remote : channel.remoteAddress();
+                        channel.pipeline().addBefore(NettyPipeline.SslHandler, "mlgate-peer-address",
+                                PeerAddressedRefusals.scope(peer));
                         channel.pipeline().addAfter(NettyPipeline.SslHandler, "mlgate-plaintext-detector",
                                 new PlaintextDetector(refusals));
                     }
