@@ -227,17 +227,27 @@ public final class Placements implements AutoCloseable {
     }
 
     /**
-     * Removes the placement: new calls no longer find it, queued calls finish, then its models close. Blocks.
+     * Removes the placement: new calls no longer find it, queued calls finish, then its models close. A placement
+     * still loading is waited for first, so a DELETE that overtakes its PUT still removes it. Blocks.
      *
-     * @return the removed placement, or empty if none was loaded under {@code key}
+     * @return the removed placement, or empty if none was placed under {@code key} (or its load failed)
      */
     public Optional<Placement> remove(String key) {
-        Optional<Placement> p = find(key);
-        p.ifPresent(placement -> {
-            placements.remove(key);
-            placement.close();
-        });
-        return p;
+        CompletableFuture<Placement> f = placements.get(key);
+        if (f == null) {
+            return Optional.empty();
+        }
+        Placement p;
+        try {
+            p = f.join();
+        } catch (CompletionException e) {
+            return Optional.empty();
+        }
+        if (!placements.remove(key, f)) {
+            return Optional.empty();
+        }
+        p.close();
+        return Optional.of(p);
     }
 
     /** Every placement, loading or ready. */

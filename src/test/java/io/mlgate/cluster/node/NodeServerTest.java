@@ -346,6 +346,28 @@ class NodeServerTest {
     }
 
     @Test
+    void deleteWaitsForTheCallsInFlight() throws Exception {
+        Gate gate = new Gate();
+        node.placements().putLoadedForTests(new Placement("g.v.1", "g", "v", gate,
+                new VariantWorkers("g/v", List.of(gate), 4)));
+        CompletableFuture<Answer> inFlight = CompletableFuture.supplyAsync(() -> invoke("g.v.1", ROWS));
+        assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Answer> deleted = CompletableFuture.supplyAsync(
+                () -> call("DELETE", "/v1/placements/g.v.1", null, Map.of()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (node.placements().find("g.v.1").isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(invoke("g.v.1", ROWS).status()).as("removed from routing at once").isEqualTo(404);
+        assertThat(deleted).as("the DELETE waits for the call in flight").isNotDone();
+        assertThat(gate.closed).isFalse();
+        gate.release.countDown();
+        assertThat(inFlight.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(deleted.get(30, TimeUnit.SECONDS).status()).isEqualTo(204);
+        assertThat(gate.closed).as("the model is closed after its last call").isTrue();
+    }
+
+    @Test
     void aModelFailureIsAModelError() throws Exception {
         Gate failing = new Gate() {
             @Override
