@@ -1,6 +1,7 @@
 package io.mlgate.cluster.node;
 
 import io.mlgate.cluster.pki.RefusalListener;
+import io.mlgate.cluster.tls.ClusterTls;
 import io.mlgate.cluster.wire.ClusterError;
 import io.mlgate.cluster.wire.ClusterJson;
 import io.mlgate.cluster.wire.HealthResponse;
@@ -19,13 +20,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
-import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,9 +75,9 @@ public final class NodeServer implements AutoCloseable {
     }
 
     /**
-     * Listens with TLS ({@code ClusterTls.server(...)}) on {@code address}. Plaintext bytes on this port are
-     * refused and reported to {@code refusals} ({@link PlaintextDetector}); the TLS context's own refusal listener
-     * should be a {@link PeerAddressedRefusals}, which this listener's connections feed with their peer address.
+     * Listens with TLS ({@code ClusterTls.server(...)}, whose trust manager reports refused handshakes) on
+     * {@code address}, with {@link ClusterTls#refusalReporter}: plaintext bytes on this port are reported to
+     * {@code refusals}, and refused handshakes name the peer's address.
      */
     public synchronized DisposableServer bindTls(HostPort address, SslContext tls, RefusalListener refusals) {
         Objects.requireNonNull(tls, "tls");
@@ -86,15 +85,7 @@ public final class NodeServer implements AutoCloseable {
                 .host(address.host()).port(address.port())
                 .protocol(HttpProtocol.H2)
                 .secure(spec -> spec.sslContext(tls))
-                .doOnChannelInit((observer, channel, remote) -> {
-                    if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
-                        SocketAddress peer = remote != null ? remote : channel.remoteAddress();
-                        channel.pipeline().addBefore(NettyPipeline.SslHandler, "mlgate-peer-address",
-                                PeerAddressedRefusals.scope(peer));
-                        channel.pipeline().addAfter(NettyPipeline.SslHandler, "mlgate-plaintext-detector",
-                                new PlaintextDetector(refusals));
-                    }
-                })
+                .doOnChannelInit(ClusterTls.refusalReporter(refusals))
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
         servers.add(s);

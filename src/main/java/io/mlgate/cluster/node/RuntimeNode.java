@@ -109,7 +109,7 @@ public final class RuntimeNode implements AutoCloseable {
             Placements placements = new Placements(role -> new GatewayDataKeys(control, role));
             server = new NodeServer(new NodeServer.Identity(settings.name(), settings.zone(), bootId), placements);
             DisposableServer tls = server.bindTls(settings.listen(),
-                    ClusterTls.server(holder, gateways, new PeerAddressedRefusals(refusals), true), refusals);
+                    ClusterTls.server(holder, gateways, refusals, true), refusals);
             HostPort tlsAddress = bound(settings.listen(), tls);
             HostPort plaintextAddress = null;
             if (settings.plaintextListen() != null) {

@@ -5,8 +5,6 @@ import io.mlgate.cluster.wire.RegisterRequest;
 import io.mlgate.cluster.wire.RegisterResponse;
 import io.mlgate.kms.artifact.DecryptedDataKey;
 import io.mlgate.kms.artifact.KeyServiceException;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -114,11 +112,5 @@ class NodePartsTest {
         } finally {
             registrar.close();
         }
-    }
-
-    @Test
-    void plaintextOnATlsPortIsRecognised() {
-        assertThat(PlaintextDetector.isPlaintext(new DecoderException(new NotSslRecordException("x")))).isTrue();
-        assertThat(PlaintextDetector.isPlaintext(new DecoderException("handshake failed"))).isFalse();
     }
 }

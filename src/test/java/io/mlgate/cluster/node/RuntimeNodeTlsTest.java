@@ -159,7 +159,7 @@ class RuntimeNodeTlsTest {
 
         await(() -> control.events.size() >= 3);
         List<String> reasons = control.events.stream().map(RefusedConnection::reason).toList();
-        assertThat(reasons).contains(PlaintextDetector.PLAINTEXT);
+        assertThat(reasons).contains(ClusterTls.PLAINTEXT);
         assertThat(control.events).anySatisfy(e -> assertThat(e.identity()).isEqualTo("spiffe://mlgate/node/n2"));
         assertThat(control.events).allSatisfy(e -> assertThat(e.peer()).startsWith("127.0.0.1:"));
 
