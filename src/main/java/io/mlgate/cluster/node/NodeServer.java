@@ -45,7 +45,7 @@ public final class NodeServer implements AutoCloseable {
     public static final String LATENCY_HEADER = "x-mlgate-model-latency-ns";
     public static final String REQUEST_ID_HEADER = "x-mlgate-request-id";
 
-    private static final System.Logger LOG = System.getLogger(NodeServer.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeServer.class);
     private static final String PLACEMENTS = "/v1/placements/";
     private static final String INVOCATIONS = "/invocations";
 
@@ -175,7 +175,7 @@ public final class NodeServer implements AutoCloseable {
                 .flatMap(status -> json(res, HttpResponseStatus.OK, status))
                 .onErrorResume(e -> {
                     if (e instanceof LoadFailure f) {
-                        LOG.log(System.Logger.Level.WARNING, "placement " + key + " failed to load: "
+                        LOG.warn("placement " + key + " failed to load: "
                                 + f.getMessage());
                         return error(res, HttpResponseStatus.UNPROCESSABLE_ENTITY, "LoadFailed", f.getMessage());
                     }
@@ -193,7 +193,7 @@ public final class NodeServer implements AutoCloseable {
                     if (removed.isEmpty()) {
                         return placementNotFound(res, key);
                     }
-                    LOG.log(System.Logger.Level.INFO, "placement " + key + " removed (endpoint "
+                    LOG.info("placement " + key + " removed (endpoint "
                             + removed.get().endpoint() + ", variant " + removed.get().variant() + ")");
                     return res.status(HttpResponseStatus.NO_CONTENT).send();
                 })
@@ -262,7 +262,7 @@ public final class NodeServer implements AutoCloseable {
     }
 
     private static Mono<Void> internal(HttpServerResponse res, Throwable e) {
-        LOG.log(System.Logger.Level.WARNING, "request failed: " + e.getClass().getName());
+        LOG.warn("request failed: " + e.getClass().getName());
         return error(res, HttpResponseStatus.INTERNAL_SERVER_ERROR, "InternalFailure",
                 "the node failed to handle the request");
     }
@@ -407,7 +407,7 @@ public final class NodeServer implements AutoCloseable {
             try {
                 s.disposeNow(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing a listener failed: " + e.getClass().getSimpleName());
+                LOG.warn("closing a listener failed: " + e.getClass().getSimpleName());
             }
         }
         servers.clear();

@@ -52,7 +52,7 @@ public final class Placements implements AutoCloseable {
             Pattern.compile("arn:aws:iam::[0-9]{12}:role/(?:[\\x21-\\x7E]*/)?[\\w+=,.@-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
-    private static final System.Logger LOG = System.getLogger(Placements.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Placements.class);
 
     private final Function<String, DataKeys> roleKeys;
     private final ConcurrentHashMap<String, CompletableFuture<Placement>> placements = new ConcurrentHashMap<>();
@@ -134,7 +134,7 @@ public final class Placements implements AutoCloseable {
                 throw new IllegalStateException("the node is shutting down");
             }
             mine.complete(p);
-            LOG.log(System.Logger.Level.INFO, "placement " + key + " loaded: endpoint " + request.endpoint()
+            LOG.info("placement " + key + " loaded: endpoint " + request.endpoint()
                     + ", variant " + request.variant() + ", " + request.instances() + " instance(s), "
                     + request.containers().size() + " container(s), execution role " + request.executionRoleArn());
             return p.status();

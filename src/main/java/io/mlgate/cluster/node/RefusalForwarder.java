@@ -24,7 +24,7 @@ public final class RefusalForwarder implements RefusalListener, AutoCloseable {
     /** The most events sent in one request. */
     public static final int BATCH = 100;
     private static final int QUEUE = 1000;
-    private static final System.Logger LOG = System.getLogger(RefusalForwarder.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RefusalForwarder.class);
 
     /** Sends one batch; throws if the gateway did not take it. */
     @FunctionalInterface
@@ -40,7 +40,7 @@ public final class RefusalForwarder implements RefusalListener, AutoCloseable {
     private volatile boolean closed;
 
     public RefusalForwarder(Sender sender) {
-        this(sender, line -> LOG.log(System.Logger.Level.WARNING, line));
+        this(sender, line -> LOG.warn(line));
     }
 
     RefusalForwarder(Sender sender, Consumer<String> log) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class Registrar implements AutoCloseable {
 
     public static final long HEARTBEAT_MILLIS = 10_000;
-    private static final System.Logger LOG = System.getLogger(Registrar.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Registrar.class);
 
     /** Sends one registration. */
     @FunctionalInterface
@@ -64,7 +64,7 @@ public final class Registrar implements AutoCloseable {
             try {
                 sender.register(request);
                 if (!up) {
-                    LOG.log(System.Logger.Level.INFO, "registered with the gateway (zone " + request.zone()
+                    LOG.info("registered with the gateway (zone " + request.zone()
                             + ", data " + request.dataAddress()
                             + (request.plaintextAddress() == null ? "" : ", plaintext " + request.plaintextAddress())
                             + ")");
@@ -75,7 +75,7 @@ public final class Registrar implements AutoCloseable {
                 wait = heartbeatMillis;
             } catch (ControlException | RuntimeException e) {
                 if (up || backoff == 500) {
-                    LOG.log(System.Logger.Level.WARNING, "registration with the gateway failed, retrying: "
+                    LOG.warn("registration with the gateway failed, retrying: "
                             + e.getMessage());
                 }
                 up = false;

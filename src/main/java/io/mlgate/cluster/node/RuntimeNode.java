@@ -30,7 +30,7 @@ import java.util.UUID;
 public final class RuntimeNode implements AutoCloseable {
 
     static final int DRAIN_SECONDS = 10;
-    private static final System.Logger LOG = System.getLogger(RuntimeNode.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuntimeNode.class);
 
     private final NodeSettings settings;
     private final String bootId;
@@ -72,12 +72,12 @@ public final class RuntimeNode implements AutoCloseable {
         String bootId = UUID.randomUUID().toString();
         SpiffeId id = settings.identity();
         NodeCredentials files = new NodeCredentials(settings.home(), id, clock);
-        RefusalListener clientRefusals = (peer, identity, reason) -> LOG.log(System.Logger.Level.WARNING,
+        RefusalListener clientRefusals = (peer, identity, reason) -> LOG.warn(
                 "the gateway at " + peer + " was refused" + (identity == null ? "" : " (" + identity + ")") + ": "
                         + reason);
         NodeCredentials.Stored stored = files.load().orElse(null);
         if (stored != null) {
-            LOG.log(System.Logger.Level.INFO, "node " + settings.name() + ": reusing credentials in "
+            LOG.info("node " + settings.name() + ": reusing credentials in "
                     + files.directory() + " (valid until " + stored.credentials().notAfter() + ")");
         } else {
             if (settings.joinToken() == null) {
@@ -90,7 +90,7 @@ public final class RuntimeNode implements AutoCloseable {
                     ClusterTls.enrollmentClient(pinned, clientRefusals), Duration.ofSeconds(30))) {
                 stored = files.enroll(settings.joinToken(), enrollment);
             }
-            LOG.log(System.Logger.Level.INFO, "node " + settings.name() + ": enrolled, credentials in "
+            LOG.info("node " + settings.name() + ": enrolled, credentials in "
                     + files.directory() + " (valid until " + stored.credentials().notAfter() + ")");
         }
         CredentialHolder holder = new CredentialHolder(stored.credentials());
@@ -119,7 +119,7 @@ public final class RuntimeNode implements AutoCloseable {
             HostPort advertisedPlaintext = plaintextAddress == null ? null
                     : settings.advertise() != null && wildcard(plaintextAddress.host())
                     ? new HostPort(settings.advertise().host(), plaintextAddress.port()) : plaintextAddress;
-            LOG.log(System.Logger.Level.INFO, "node " + settings.name() + " started: zone " + settings.zone()
+            LOG.info("node " + settings.name() + " started: zone " + settings.zone()
                     + (settings.subnet() == null ? "" : ", subnet " + settings.subnet())
                     + ", data port " + tlsAddress + " (TLS 1.3, gateway certificate required)"
                     + (plaintextAddress == null ? ", no plaintext port"
@@ -203,7 +203,7 @@ public final class RuntimeNode implements AutoCloseable {
         renewer.close();
         refusals.close();
         control.close();
-        LOG.log(System.Logger.Level.INFO, "node " + settings.name() + " stopped"
+        LOG.info("node " + settings.name() + " stopped"
                 + (clean ? "" : " (calls still in flight after " + DRAIN_SECONDS + " s were cut)"));
     }
 }
