@@ -152,12 +152,18 @@ class RuntimeNodeTlsTest {
         assertThatThrownBy(() -> NodeServerTest.call(aNode, "GET", "/v1/health", null, Map.of()))
                 .as("a node identity is not a gateway").isInstanceOf(RuntimeException.class);
 
+        java.time.Instant now = java.time.Instant.now();
+        HttpClient expired = gatewayClient(ca.issueNew(SpiffeId.gateway("gw"), now.minus(Duration.ofHours(2)),
+                now.minus(Duration.ofHours(1))), new X509Trust(ca.certificate()));
+        assertThatThrownBy(() -> NodeServerTest.call(expired, "GET", "/v1/health", null, Map.of()))
+                .as("an expired gateway certificate").isInstanceOf(RuntimeException.class);
+
         HttpClient plaintext = HttpClient.create().protocol(HttpProtocol.H2C)
                 .baseUrl("http://" + node.tlsAddress());
         assertThatThrownBy(() -> NodeServerTest.call(plaintext, "GET", "/v1/health", null, Map.of()))
                 .as("plaintext on the TLS port").isInstanceOf(RuntimeException.class);
 
-        await(() -> control.events.size() >= 3);
+        await(() -> control.events.size() >= 4);
         List<String> reasons = control.events.stream().map(RefusedConnection::reason).toList();
         assertThat(reasons).contains(ClusterTls.PLAINTEXT);
         assertThat(control.events).anySatisfy(e -> assertThat(e.identity()).isEqualTo("spiffe://mlgate/node/n2"));
