@@ -161,7 +161,7 @@ public final class ArtifactEndpoints implements AutoCloseable {
      * The KMS code when the failure is the key service refusing the key itself (disabled, pending deletion, deleted,
      * access denied); empty for a modified artifact, a wrong context or a blob under another key.
      */
-    static Optional<String> keyRefusal(ArtifactException e) {
+    public static Optional<String> keyRefusal(ArtifactException e) {
         return switch (e.reason()) {
             case KEY_UNAVAILABLE -> e.keyServiceErrorCode();
             case WRONG_KEY -> e.keyServiceErrorCode().filter("NotFoundException"::equals);

@@ -331,33 +331,16 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
      */
     private List<VariantModel> loadSessions(DeploymentPlan.Variant v, int count) throws VariantFailure {
         DataKeys keys = keysOf(v);
-        List<List<OnnxModel>> perContainer = new ArrayList<>();
+        List<VariantSessions.Container<VariantFailure>> containers = new ArrayList<>();
+        for (ContainerDefinition c : v.containers()) {
+            String step = c.hostname() != null ? c.hostname() : UploadedModels.nameOf(c.modelDataUrl()).orElseThrow();
+            containers.add(new VariantSessions.Container<>(step, n -> loadContainer(v, c, keys, n)));
+        }
         try {
-            for (ContainerDefinition c : v.containers()) {
-                perContainer.add(loadContainer(v, c, keys, count));
-            }
-            if (v.containers().size() == 1) {
-                return new ArrayList<>(perContainer.get(0));
-            }
-            List<VariantModel> pipelines = new ArrayList<>();
-            for (int copy = 0; copy < count; copy++) {
-                List<ModelPipeline.Step> steps = new ArrayList<>();
-                for (int i = 0; i < v.containers().size(); i++) {
-                    ContainerDefinition c = v.containers().get(i);
-                    String step = c.hostname() != null ? c.hostname()
-                            : UploadedModels.nameOf(c.modelDataUrl()).orElseThrow();
-                    steps.add(new ModelPipeline.Step(step, perContainer.get(i).get(copy)));
-                }
-                pipelines.add(new ModelPipeline(steps));
-            }
-            return pipelines;
+            return VariantSessions.load(containers, count);
         } catch (InvalidModelException e) {
-            perContainer.forEach(EmbeddedEndpointRuntime::closeAll);
             throw new VariantFailure("Variant " + v.variantName() + ": model " + v.modelName()
                     + " is not a valid inference pipeline: " + e.getMessage());
-        } catch (VariantFailure | RuntimeException e) {
-            perContainer.forEach(EmbeddedEndpointRuntime::closeAll);
-            throw e;
         }
     }
 

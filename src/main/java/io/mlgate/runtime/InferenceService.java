@@ -1,6 +1,5 @@
 package io.mlgate.runtime;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -104,7 +103,7 @@ public final class InferenceService {
             throw new InvalidInputException("endpoint " + endpoint.name()
                     + " is not a multi-model endpoint: the X-Amzn-SageMaker-Target-Model header is not allowed");
         }
-        Call call = Call.decode(variant.model(), body, contentType, accept);
+        ModelCall call = ModelCall.decode(variant.model(), body, contentType, accept);
         VariantWorkers workers = variant.workers();
         if (workers == null) {
             return CompletableFuture.completedFuture(call.run(variant.model(), variant.name()));
@@ -116,7 +115,7 @@ public final class InferenceService {
             String targetModel, byte[] body, String contentType, String accept) {
         return cache.acquire(targetModel).thenCompose(lease -> {
             try {
-                Call call = Call.decode(lease.model(), body, contentType, accept);
+                ModelCall call = ModelCall.decode(lease.model(), body, contentType, accept);
                 return variant.workers().submit(unused -> {
                     try {
                         InvocationResult r = call.run(lease.model(), variant.name());
@@ -131,39 +130,6 @@ public final class InferenceService {
                 throw e;
             }
         });
-    }
-
-    /**
-     * A decoded call, ready to run on whichever copy of the model a worker holds: feature rows or one text, and the
-     * response content type already negotiated.
-     */
-    private record Call(float[][] rows, String text, String responseType) {
-
-        /**
-         * Decodes the body for {@code model}'s input kind and negotiates the response type.
-         *
-         * @throws InvalidInputException if the body, its content type or the Accept header is not acceptable
-         */
-        static Call decode(VariantModel model, byte[] body, String contentType, String accept) {
-            if (model.inputKind() == InputKind.TEXT) {
-                String text = InvocationInput.text(body, contentType);
-                return new Call(null, text, InvocationOutput.textContentTypeFor(accept, contentType));
-            }
-            String responseType = InvocationOutput.contentTypeFor(accept);
-            return new Call(InvocationInput.parse(body, contentType, model.featureCount()), null, responseType);
-        }
-
-        InvocationResult run(VariantModel model, String variant) {
-            long start = System.nanoTime();
-            byte[] answer;
-            if (text != null) {
-                answer = model.generate(text).getBytes(StandardCharsets.UTF_8);
-            } else {
-                answer = InvocationOutput.toJson(model.predict(rows));
-            }
-            long latency = System.nanoTime() - start;
-            return new InvocationResult(answer, responseType, variant, latency);
-        }
     }
 
     /** The failure inside CompletableFuture's wrappers. */

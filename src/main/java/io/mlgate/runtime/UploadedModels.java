@@ -128,10 +128,27 @@ public final class UploadedModels {
         if (copies < 1) {
             throw new IllegalArgumentException("copies must be >= 1");
         }
+        try (InputStream in = store.open(name)) {
+            return copiesOf(in, name, keys, maxBytes, copies);
+        }
+    }
+
+    /**
+     * Decrypts the uploaded artifact of model {@code name} read from {@code in} (its data key bound to
+     * {@link #contextFor(String) name's context}) through {@code keys} and opens {@code copies} independent sessions
+     * over the bytes, which are wiped afterwards. Runtime nodes use it for the artifacts the gateway sends them.
+     *
+     * @throws io.mlgate.kms.artifact.ArtifactException if the key is refused or the artifact is modified
+     * @throws InvalidModelException if the model or its descriptor is unusable
+     */
+    public static Copies copiesOf(InputStream in, String name, DataKeys keys, long maxBytes, int copies)
+            throws IOException {
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be >= 1");
+        }
         ModelArtifacts artifacts = new ModelArtifacts(keys);
-        try (InputStream in = store.open(name);
-             DecryptedModel model = artifacts.decrypt(in,
-                     ArtifactBinding.context(contextFor(name)).withoutDigestCheck(), maxBytes)) {
+        try (DecryptedModel model = artifacts.decrypt(in,
+                ArtifactBinding.context(contextFor(name)).withoutDigestCheck(), maxBytes)) {
             ModelDescriptor descriptor = descriptorOf(model.header());
             List<OnnxModel> sessions = new ArrayList<>(copies);
             try {
