@@ -20,7 +20,6 @@ public final class Placement implements AutoCloseable {
     private final String key;
     private final String endpoint;
     private final String variant;
-    private final int instances;
     private final VariantModel shape;
     private final VariantWorkers workers;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -34,7 +33,21 @@ public final class Placement implements AutoCloseable {
         this.variant = Objects.requireNonNull(variant, "variant");
         this.shape = Objects.requireNonNull(shape, "shape");
         this.workers = Objects.requireNonNull(workers, "workers");
-        this.instances = workers.size();
+    }
+
+    /** Instances serving now (after pending removals). */
+    public int instances() {
+        return workers.size();
+    }
+
+    /** Adds one instance per model (a PUT of this placement with a higher instance count). */
+    void grow(java.util.List<VariantModel> models) {
+        workers.grow(models);
+    }
+
+    /** Removes {@code count} instances after their queued calls (at least one stays). */
+    void shrink(int count) {
+        workers.shrink(count);
     }
 
     public String key() {
@@ -59,7 +72,7 @@ public final class Placement implements AutoCloseable {
     }
 
     public PlacementStatus status() {
-        return new PlacementStatus(key, workers.isClosed() ? "REMOVED" : "READY", instances, inFlight.get());
+        return new PlacementStatus(key, workers.isClosed() ? "REMOVED" : "READY", workers.size(), inFlight.get());
     }
 
     /**
@@ -91,6 +104,6 @@ public final class Placement implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Placement[" + key + ", " + instances + " instance(s)]";
+        return "Placement[" + key + ", " + workers.size() + " instance(s)]";
     }
 }

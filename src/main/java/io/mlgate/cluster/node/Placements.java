@@ -125,7 +125,9 @@ public final class Placements implements AutoCloseable {
         CompletableFuture<Placement> mine = new CompletableFuture<>();
         CompletableFuture<Placement> existing = placements.putIfAbsent(key, mine);
         if (existing != null) {
-            return await(existing).status();
+            Placement placed = await(existing);
+            resize(placed, request);
+            return placed.status();
         }
         try {
             Placement p = load(key, request);
@@ -159,7 +161,27 @@ public final class Placements implements AutoCloseable {
         }
     }
 
-    private Placement load(String key, PlacementRequest request) throws LoadFailure {
+    /**
+     * A PUT of an existing placement with another instance count resizes it: more instances are loaded from the
+     * request's artifacts (their data keys decrypted again under the node's grant), fewer are removed after their
+     * queued calls. Resizes of one placement run one at a time.
+     */
+    private void resize(Placement placed, PlacementRequest request) throws LoadFailure {
+        synchronized (placed) {
+            int now = placed.instances();
+            int wanted = request.instances();
+            if (wanted < now) {
+                placed.shrink(now - wanted);
+                LOG.info("placement " + placed.key() + " resized: " + now + " -> " + wanted + " instance(s)");
+            } else if (wanted > now) {
+                List<VariantModel> added = sessions(request, wanted - now);
+                placed.grow(added);
+                LOG.info("placement " + placed.key() + " resized: " + now + " -> " + wanted + " instance(s)");
+            }
+        }
+    }
+
+    private List<VariantModel> sessions(PlacementRequest request, int count) throws LoadFailure {
         DataKeys keys;
         try {
             keys = roleKeys.apply(request.executionRoleArn());
@@ -170,14 +192,17 @@ public final class Placements implements AutoCloseable {
         for (PlacedContainer c : request.containers()) {
             String step = c.hostname() != null ? c.hostname() : c.name();
             containers.add(new VariantSessions.Container<>(step,
-                    count -> loadContainer(c, request.executionRoleArn(), keys, count)));
+                    n -> loadContainer(c, request.executionRoleArn(), keys, n)));
         }
-        List<VariantModel> sessions;
         try {
-            sessions = VariantSessions.load(containers, request.instances());
+            return VariantSessions.load(containers, count);
         } catch (InvalidModelException e) {
             throw new LoadFailure("the containers are not a valid inference pipeline: " + e.getMessage());
         }
+    }
+
+    private Placement load(String key, PlacementRequest request) throws LoadFailure {
+        List<VariantModel> sessions = sessions(request, request.instances());
         VariantWorkers workers = new VariantWorkers(request.endpoint() + "/" + request.variant() + "@" + key,
                 sessions, request.queuePerWorker());
         return new Placement(key, request.endpoint(), request.variant(), sessions.get(0), workers);

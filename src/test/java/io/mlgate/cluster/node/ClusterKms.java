@@ -73,6 +73,11 @@ final class ClusterKms {
                 + "{\"EncryptionContextEquals\":{\"model\":\"" + MODEL + "\"}}}", admin).get("GrantId").asString();
     }
 
+    /** Revokes a grant made by {@link #grant}. */
+    void revoke(String grantId) throws JsonServiceException {
+        call("RevokeGrant", "{\"KeyId\":\"" + keyId + "\",\"GrantId\":\"" + grantId + "\"}", admin);
+    }
+
     JsonNode call(String op, String json, PrincipalContext caller) throws JsonServiceException {
         JsonNode body = JsonBodies.read(json.getBytes(StandardCharsets.UTF_8));
         kms.target(op, body, caller.accountId(), caller);

@@ -147,6 +147,28 @@ class NodeServerTest {
     }
 
     @Test
+    void placingAgainWithAnotherInstanceCountResizes() throws Exception {
+        String grant = kms.grant(ClusterKms.ROLE, "n1");
+        assertThat(place("e1.AllTraffic.1", placement(ClusterKms.ROLE, 1, 8, kms.irisBase64())).status())
+                .isEqualTo(200);
+
+        Answer grown = place("e1.AllTraffic.1", placement(ClusterKms.ROLE, 3, 8, kms.irisBase64()));
+        assertThat(grown.status()).as(grown.text()).isEqualTo(200);
+        assertThat(ClusterJson.read(grown.body(), PlacementStatus.class).instances()).isEqualTo(3);
+        assertThat(control.decrypts.get()).as("new instances open the artifact again under the grant").isEqualTo(2);
+        assertThat(invoke("e1.AllTraffic.1", ROWS).status()).isEqualTo(200);
+
+        Answer shrunk = place("e1.AllTraffic.1", placement(ClusterKms.ROLE, 1, 8, kms.irisBase64()));
+        assertThat(ClusterJson.read(shrunk.body(), PlacementStatus.class).instances()).isEqualTo(1);
+        assertThat(invoke("e1.AllTraffic.1", ROWS).status()).isEqualTo(200);
+
+        kms.revoke(grant);
+        Answer refused = place("e1.AllTraffic.1", placement(ClusterKms.ROLE, 2, 8, kms.irisBase64()));
+        assertThat(refused.status()).as("growing needs the grant too").isEqualTo(422);
+        assertThat(invoke("e1.AllTraffic.1", ROWS).status()).as("the instance it has keeps serving").isEqualTo(200);
+    }
+
+    @Test
     void badBodiesAndUnknownPlacementsGetClusterErrors() throws Exception {
         kms.grant(ClusterKms.ROLE, "n1");
         assertThat(place("e1.AllTraffic.1", placement(ClusterKms.ROLE, 1, 8, kms.irisBase64())).status())
