@@ -60,6 +60,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlgate.runtime.ProductionVariant;
 import io.mlgate.runtime.VariantInstances;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -361,7 +362,7 @@ public class CoreConfiguration {
     @Bean
     VariantInstances variantInstances(EndpointCatalog catalog) {
         return (endpoint, variant) -> catalog.registry().find(endpoint).flatMap(e -> e.variant(variant))
-                .map(v -> v.workers() == null ? 1 : v.workers().size()).orElse(1);
+                .map(ProductionVariant::instanceCount).orElse(1);
     }
 
     @Bean(destroyMethod = "dispose")
