@@ -331,14 +331,20 @@ public class CoreConfiguration {
         return capture;
     }
 
-    /** Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves). */
+    /**
+     * Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves); with
+     * {@code mlgate.cluster.enabled=true} the variants that are not multi-model run on runtime nodes.
+     */
     @Bean(destroyMethod = "close")
     EmbeddedEndpointRuntime endpointRuntime(EndpointCatalog catalog, UploadedModels models, KmsService kms,
                                             PrincipalDirectory principals, HostingProperties hosting,
-                                            DataCapture capture) {
+                                            DataCapture capture,
+                                            ObjectProvider<io.mlgate.cluster.gateway.ClusterGateway> cluster) {
+        io.mlgate.cluster.gateway.ClusterGateway nodes = cluster.getIfAvailable();
         return new EmbeddedEndpointRuntime(catalog.registry(), models,
                 roleArn -> new ExecutionRoleKeys(kms, new ExecutionRole(roleArn, principals::configuration)),
-                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings(), capture);
+                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings(), capture,
+                nodes == null ? null : nodes.placement());
     }
 
     /** The SageMaker control plane's models, configurations and endpoints ({@code data/sagemaker/state.json}). */
