@@ -42,6 +42,7 @@ final class ClusterFixture implements AutoCloseable {
     static final String ROLE = "arn:aws:iam::" + ACCOUNT + ":role/runtime";
     static final byte[] SETOSA = "5.1,3.5,1.4,0.2".getBytes(StandardCharsets.UTF_8);
 
+    final RootKey root;
     final KmsService kms;
     final UploadedModels uploads;
     final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
@@ -53,7 +54,7 @@ final class ClusterFixture implements AutoCloseable {
     ClusterPlacement placement;
 
     ClusterFixture(Path dir, ClusterSettings settings) throws Exception {
-        RootKey root = RootKey.loadOrCreate(dir.resolve("keys"));
+        root = RootKey.loadOrCreate(dir.resolve("keys"));
         kms = new KmsService(KmsKeyStore.open(dir.resolve("keys"), root), new PolicyEvaluator(), Clock.systemUTC(),
                 "us-east-1");
         PrincipalContext admin = principal("arn:aws:iam::" + ACCOUNT + ":user/admin", PrincipalType.USER,

@@ -48,7 +48,7 @@ import java.util.function.BiFunction;
  * placed artifacts with the data keys {@code keys} gives for (role, node): the tests pass the gateway's KMS as the
  * node principal, so a placement loads only if the gateway's grant lets that node decrypt.
  */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
 
     static final String ACCOUNT = "123456789012";
 
@@ -57,7 +57,7 @@ final class TestNode implements AutoCloseable {
     private final BiFunction<String, String, DataKeys> keys;
     private final SslContext tls;
     private final Map<String, Hosted> placements = new ConcurrentHashMap<>();
-    final AtomicInteger invocations = new AtomicInteger();
+    public final AtomicInteger invocations = new AtomicInteger();
     /** Status the next calls answer with instead of running the model (0: run it), and how many. */
     private volatile int injectStatus;
     private final AtomicInteger injectCount = new AtomicInteger();
@@ -70,33 +70,33 @@ final class TestNode implements AutoCloseable {
                           String endpointName) {
     }
 
-    TestNode(String name, String zone, BiFunction<String, String, DataKeys> keys, SslContext tls) {
+    public TestNode(String name, String zone, BiFunction<String, String, DataKeys> keys, SslContext tls) {
         this.name = name;
         this.zone = zone;
         this.keys = keys;
         this.tls = tls;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
-    String bootId() {
+    public String bootId() {
         return bootId;
     }
 
-    Map<String, Integer> hosted() {
+    public Map<String, Integer> hosted() {
         Map<String, Integer> out = new java.util.TreeMap<>();
         placements.forEach((k, h) -> out.put(k, h.workers().size()));
         return out;
     }
 
     /** Starts (again) as a new process: a new boot id, no placements, on the same port as before if any. */
-    TestNode start() {
+    public TestNode start() {
         bootId = UUID.randomUUID().toString();
         placements.values().forEach(h -> h.workers().close());
         placements.clear();
@@ -124,7 +124,7 @@ final class TestNode implements AutoCloseable {
     }
 
     /** Dies as a killed process does: the listener and every open connection close at once. */
-    void kill() {
+    public void kill() {
         DisposableServer s = server;
         if (s != null) {
             s.channel().close();
