@@ -170,11 +170,20 @@ public final class ClusterPlacement implements VariantPlacement, NodeRegistry.Li
         }
     }
 
+    /** Removes every placement (and retires its grants), waiting up to a minute for the nodes to answer. */
     @Override
     public void close() {
         for (PlacedVariant v : live) {
             v.close();
         }
         placer.shutdown();
+        try {
+            if (!placer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                placer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            placer.shutdownNow();
+        }
     }
 }
