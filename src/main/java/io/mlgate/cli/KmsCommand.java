@@ -25,7 +25,10 @@ import io.mlgate.kms.root.Pkcs11Protector;
 import io.mlgate.kms.root.RootKeyProtector;
 import io.mlgate.kms.root.RootKeySettings;
 import io.mlgate.kms.root.RootRotation;
+import io.mlgate.kms.root.SealedBlobFile;
 import io.mlgate.kms.root.SealedFile;
+import io.mlgate.cluster.pki.ClusterCa;
+import io.mlgate.cluster.pki.JoinTokens;
 import io.mlgate.kms.root.SealedJsonFile;
 import io.mlgate.sts.SessionTokenKeys;
 import io.mlgate.sts.mfa.VirtualMfaDevices;
@@ -105,7 +108,11 @@ final class KmsCommand implements Runnable {
                         sink.sealedField((ObjectNode) d, "seed",
                                 ("mlgate/mfa-seed/v1/" + text(d, "serialNumber")).getBytes(StandardCharsets.UTF_8));
                     }
-                }));
+                }),
+                SealedBlobFile.of(ClusterCa.DIR + "/" + ClusterCa.KEY_FILE,
+                        ClusterCa.KEY_ASSOCIATED_DATA.getBytes(StandardCharsets.US_ASCII)),
+                SealedBlobFile.of(ClusterCa.DIR + "/" + JoinTokens.KEY_FILE,
+                        JoinTokens.KEY_ASSOCIATED_DATA.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String text(JsonNode node, String field) {

@@ -5,14 +5,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code mlgate} command line: {@code serve}, {@code demo}, {@code bench}, {@code policy}, {@code iam},
- * {@code kms}, {@code model}, {@code audit}, {@code batch-transform}, {@code ab}, {@code capture}, {@code pii}.
+ * {@code kms}, {@code model}, {@code audit}, {@code batch-transform}, {@code ab}, {@code capture}, {@code pii},
+ * {@code cluster}.
  */
 @Command(name = "mlgate", mixinStandardHelpOptions = true, version = "mlgate 0.1.0",
         description = "Security and governance gateway for ML endpoints.",
         subcommands = {ServeCommand.class, DemoCommand.class, BenchCommand.class, PolicyCommand.class,
                 IamCommand.class, KmsCommand.class, ModelCommand.class, AuditCommand.class,
                 BatchTransformCommand.class, AbCommand.class, CaptureCommand.class,
-                PiiCommand.class})
+                PiiCommand.class, ClusterCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -38,6 +38,10 @@ class KmsCommandTest extends ConsoleCapture {
 
     private String auditKeyFingerprint;
 
+    private String clusterFingerprint;
+
+    private String joinToken;
+
     @BeforeEach
     void populate() throws Exception {
         keys = temp.resolve("keys");
@@ -66,6 +70,12 @@ class KmsCommandTest extends ConsoleCapture {
                 "{\"Description\":\"kms key\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), caller,
                 io.mlgate.iam.eval.RequestContext.builder().build());
         kmsKeyId = created.path("KeyMetadata").path("KeyId").asString();
+        // the cluster CA key and the join token key (keys/cluster/, one folder below keys/)
+        io.mlgate.cluster.pki.ClusterCa ca = io.mlgate.cluster.pki.ClusterCa.openOrCreate(keys, root,
+                Clock.systemUTC());
+        clusterFingerprint = ca.fingerprint();
+        joinToken = io.mlgate.cluster.pki.JoinTokens.openOrCreate(keys, root, Clock.systemUTC())
+                .issue("n1", java.time.Duration.ofHours(1), clusterFingerprint);
         passphrase = temp.resolve("new-passphrase");
         Files.writeString(passphrase, "a long new root passphrase\n");
     }
@@ -78,7 +88,7 @@ class KmsCommandTest extends ConsoleCapture {
     @Test
     void rotateRootReSealsEveryFileAndEveryStoreOpensUnderTheNewRoot() throws Exception {
         assertThat(rotateToPassphrase()).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("in 6 files").contains("passphrase protector");
+        assertThat(out.toString()).contains("in 8 files").contains("passphrase protector");
 
         assertThat(keys.resolve(RootKey.KEY_FILE)).doesNotExist();
         assertThat(keys.resolve(RootRotation.STAGING)).doesNotExist();
@@ -97,7 +107,11 @@ class KmsCommandTest extends ConsoleCapture {
         for (SealedFile file : KmsCommand.sealedFiles()) {
             opened += file.verify(Files.readAllBytes(keys.resolve(file.name())), root);
         }
-        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1 + 1);
+        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1 + 1 + 2);
+        assertThat(io.mlgate.cluster.pki.ClusterCa.openOrCreate(keys, root, Clock.systemUTC()).fingerprint())
+                .isEqualTo(clusterFingerprint);
+        io.mlgate.cluster.pki.JoinTokens.openOrCreate(keys, root, Clock.systemUTC())
+                .verify(joinToken, "n1", clusterFingerprint);
         assertThat(io.mlgate.audit.integrity.AuditSigningKeys.loadOrCreate(keys, root, Clock.systemUTC()).current()
                 .fingerprint()).isEqualTo(auditKeyFingerprint);
         assertThat(io.mlgate.kms.api.KmsKeyStore.open(keys, root).size()).isEqualTo(1);

@@ -73,7 +73,12 @@ public final class RootRotation {
                 }
                 byte[] resealed = file.reseal(Files.readAllBytes(current), from, next);
                 values += file.verify(resealed, next);
-                AtomicFileWriter.replace(staging.resolve(file.name()), resealed);
+                if (!validName(file.name())) {
+                    throw new KeyCustodyException("invalid sealed file name '" + file.name() + "'");
+                }
+                Path staged = staging.resolve(file.name());
+                AtomicFileWriter.ensurePrivateDirectory(staged.getParent());
+                AtomicFileWriter.replace(staged, resealed);
                 names.add(file.name());
             }
             ObjectNode commit = JSON.createObjectNode();
@@ -145,14 +150,37 @@ public final class RootRotation {
     }
 
     private static void move(Path staging, Path keysDir, String name) throws IOException {
-        if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+        if (!validName(name)) {
             throw new KeyCustodyException("the rotation commit record names an invalid file '" + name + "'");
         }
         Path staged = staging.resolve(name);
         if (Files.exists(staged)) {
-            Files.move(staged, keysDir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Path target = keysDir.resolve(name);
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (!target.getParent().equals(keysDir)) {
+                forceDirectory(target.getParent());
+            }
         }
+    }
+
+    /**
+     * A sealed file's name relative to keys/: a plain file name, or one folder and a file name (keys/cluster/ca.key),
+     * no segment empty or starting with a dot.
+     */
+    static boolean validName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        String[] segments = name.split("/", -1);
+        if (segments.length > 2) {
+            return false;
+        }
+        for (String segment : segments) {
+            if (segment.isEmpty() || segment.startsWith(".") || segment.contains("\\")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireDifferent(RootKey from, RootKey next) {

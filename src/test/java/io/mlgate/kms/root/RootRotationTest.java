@@ -67,6 +67,36 @@ class RootRotationTest {
     }
 
     @Test
+    void aSealedBlobOneFolderDownIsResealed() throws Exception {
+        RootKey old = RootKey.loadOrCreate(keys);
+        byte[] ad = ad("blob");
+        AtomicFileWriter.ensurePrivateDirectory(keys.resolve("sub"));
+        AtomicFileWriter.replace(keys.resolve("sub/blob.key"), old.seal("secret".getBytes(StandardCharsets.UTF_8), ad));
+        SealedFile blob = SealedBlobFile.of("sub/blob.key", ad);
+
+        RootRotation.Result result = RootRotation.rotate(keys, old,
+                PassphraseProtector.of("new pass".toCharArray(), PassphraseProtectorTest.FAST), List.of(blob));
+
+        assertThat(result.files()).containsExactly("sub/blob.key");
+        RootKey fresh = RootKey.fromPassphrase("new pass".toCharArray(), keys);
+        byte[] after = Files.readAllBytes(keys.resolve("sub/blob.key"));
+        assertThat(new String(fresh.open(after, ad), StandardCharsets.UTF_8)).isEqualTo("secret");
+        assertThatThrownBy(() -> blob.verify(after, old)).isInstanceOf(KeyCustodyException.class)
+                .hasMessageContaining("sub/blob.key");
+        assertThat(keys.resolve(RootRotation.STAGING)).doesNotExist();
+    }
+
+    @Test
+    void sealedFileNamesStayInsideKeys() {
+        for (String bad : new String[] {"", "a/b/c", "../x", "sub/../x", ".hidden", "sub/.x", "/abs", "sub/"}) {
+            assertThat(RootRotation.validName(bad)).as(bad).isFalse();
+            assertThatThrownBy(() -> SealedBlobFile.of(bad, new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(RootRotation.validName("cluster/ca.key")).isTrue();
+        assertThat(RootRotation.validName("keystore.json")).isTrue();
+    }
+
+    @Test
     void aTamperedFileStopsTheRotationAndLeavesKeysUntouched() throws Exception {
         RootKey old = RootKey.loadOrCreate(keys);
         writeItems(keys, old, "a", "b");
