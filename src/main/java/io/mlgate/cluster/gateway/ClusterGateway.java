@@ -84,7 +84,7 @@ public final class ClusterGateway implements AutoCloseable {
         });
         try {
             control.start(listenHost, listenPort, ClusterTls.server(credentials, verifier, events, false),
-                    ClusterGatewayTls.plaintextReporter(events));
+                    ClusterTls.refusalReporter(events));
             renewer.start();
             reloader.scheduleWithFixedDelay(this::reloadRevocations, 2, 2, TimeUnit.SECONDS);
             health.start();

@@ -197,6 +197,28 @@ class ControlPortTlsTest {
         assertThat(e.eventSource()).isEqualTo(ClusterEvents.EVENT_SOURCE);
     }
 
+    @Test
+    void plaintextOnTheControlPortIsRefusedAndAudited() throws Exception {
+        start(List.of());
+        String[] hp = gw.controlAddress().split(":");
+        try (java.net.Socket s = new java.net.Socket(hp[0], Integer.parseInt(hp[1]))) {
+            s.getOutputStream().write("POST /cluster/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            byte[] answer = s.getInputStream().readNBytes(64);
+            assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1 200");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (refusals() == 0) {
+            assertThat(System.nanoTime()).as("the plaintext connection is audited").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        AuditEvent e = f.audit.stream().filter(x -> x.eventName().equals(ClusterEvents.CONNECTION_REFUSED))
+                .findFirst().orElseThrow();
+        assertThat(e.errorMessage()).isEqualTo(ClusterTls.PLAINTEXT);
+    }
+
     static SslContext nodeServer(ClusterGateway gw, ClusterCredentials creds) {
         return ClusterTls.server(new CredentialHolder(creds), new PeerVerifier(gw.ca().certificate(),
                 RevocationCheck.NONE, Clock.systemUTC(), PeerRule.anyOf(SpiffeId.Kind.GATEWAY)),
