@@ -82,14 +82,36 @@ class ClusterPlacementTest {
         assertThat(two.distribution()).containsEntry("n3", 1).hasSize(2);
         assertThat(two.key()).isEqualTo("f.A.7");
 
-        // the nodes decrypted through grants; once removed, the grant is retired and the node is refused
+        // every placement decrypted through its own grant (one per node and variant); removal retires them
+        assertThat(grants()).hasSize(5);
+        assertThat(grants()).allSatisfy(g -> assertThat(g.get("GranteePrincipal").asString())
+                .startsWith("arn:aws:sts::" + ClusterFixture.ACCOUNT + ":assumed-role/runtime/mlgate-node-n"));
         two.close();
-        String removedFrom = two.distribution().isEmpty() ? null : "none";
-        assertThat(removedFrom).isNull();
         f.await("f's placements removed", () -> n3.hosted().size() == 1);
-        assertThatThrownBy(() -> f.nodeKeys(ClusterFixture.ROLE, "n9").decrypt(new byte[64], Map.of("model", "iris"),
+        f.await("f's grants retired", () -> grants().size() == 3);
+        v.close();
+        f.await("e's grants retired", () -> grants().isEmpty());
+        assertThatThrownBy(() -> f.nodeKeys(ClusterFixture.ROLE, "n3").decrypt(new byte[64], Map.of("model", "iris"),
                 Optional.empty())).isInstanceOfSatisfying(KeyServiceException.class,
                 e -> assertThat(e.errorCode()).isIn("AccessDeniedException", "InvalidCiphertextException"));
+    }
+
+    List<tools.jackson.databind.JsonNode> grants() {
+        try {
+            io.mlgate.iam.eval.PrincipalContext admin = ClusterFixture.principal("arn:aws:iam::"
+                    + ClusterFixture.ACCOUNT + ":user/admin", io.mlgate.iam.eval.PrincipalType.USER,
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
+                            + "\"Resource\":\"*\"}]}");
+            io.mlgate.iam.eval.RequestContext ctx = io.mlgate.iam.eval.RequestContext.builder().build();
+            String keyId = f.kms.invoke("ListKeys", io.mlgate.protocol.json.JsonBodies.read("{}".getBytes(
+                    StandardCharsets.UTF_8)), admin, ctx).get("Keys").get(0).get("KeyId").asString();
+            List<tools.jackson.databind.JsonNode> out = new ArrayList<>();
+            f.kms.invoke("ListGrants", io.mlgate.protocol.json.JsonBodies.read(("{\"KeyId\":\"" + keyId + "\"}")
+                    .getBytes(StandardCharsets.UTF_8)), admin, ctx).get("Grants").forEach(out::add);
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
