@@ -216,6 +216,10 @@ public final class PlacedVariant implements RemoteVariant {
                         return CompletableFuture.<InvocationResult>failedFuture(
                                 new BusyException(BusyException.THROTTLING, message));
                     case 404:
+                        // the node no longer has the placement (it dropped it): place those instances again
+                        owner.later(() -> placementMissing(slot));
+                        nodeFailure = "node " + slot.node.name() + ": " + status;
+                        break;
                     case 503:
                         nodeFailure = "node " + slot.node.name() + ": " + status;
                         break;
@@ -312,6 +316,21 @@ public final class PlacedVariant implements RemoteVariant {
             if (!closed) {
                 reconcile(Set.of(node.zone()));
             }
+        } finally {
+            changing.unlock();
+        }
+    }
+
+    /** A node answered 404 PlacementNotFound for {@code slot}: forget it (grants retired) and place again. */
+    void placementMissing(Slot slot) {
+        changing.lock();
+        try {
+            if (closed || slots.get(slot.node.name()) != slot) {
+                return;
+            }
+            slots.remove(slot.node.name());
+            retireGrants(slot);
+            reconcile(Set.of());
         } finally {
             changing.unlock();
         }

@@ -239,6 +239,19 @@ class ClusterPlacementTest {
     }
 
     @Test
+    void aPlacementANodeDroppedIsPlacedAgainWithoutFailedCalls() throws Exception {
+        threeNodes();
+        PlacedVariant v = place(ClusterFixture.plan("e", 3, false));
+        n2.forget("e.A.1");
+        for (int i = 0; i < 30; i++) {
+            assertThat(call(v).invokedVariant()).isEqualTo("A");
+        }
+        f.await("placed again", () -> v.instances() == 3 && n1.hosted().size() + n2.hosted().size()
+                + n3.hosted().size() == 3);
+        assertThat(v.distribution()).isEqualTo(Map.of("n1", 1, "n2", 1, "n3", 1));
+    }
+
+    @Test
     void resizeAddsAndRemovesInstances() throws Exception {
         threeNodes();
         PlacedVariant v = place(ClusterFixture.plan("e", 1, false));

@@ -133,7 +133,15 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    void inject(int status, int count) {
+    /** Drops a placement without telling the gateway (its calls then answer 404 PlacementNotFound). */
+    public void forget(String key) {
+        Hosted h = placements.remove(key);
+        if (h != null) {
+            h.workers().close();
+        }
+    }
+
+    public void inject(int status, int count) {
         injectCount.set(count);
         injectStatus = status;
     }
