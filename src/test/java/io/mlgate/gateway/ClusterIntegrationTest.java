@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -45,9 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway with {@code mlgate.cluster.enabled=true} and two runtime nodes (protocol-level test nodes in two zones,
  * h2c, {@code encryption=per-endpoint}), driven by the AWS SDK v2: CreateModel, CreateEndpointConfig, CreateEndpoint
  * place the variant on both nodes (through the demo execution role's KMS grants), and InvokeEndpoint answers through
- * them. Its own home folder and application context (the cluster is wired differently from RunningGateway's).
+ * them. Its own home folder and application context (the cluster is wired differently from RunningGateway's), closed
+ * after the class.
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
 class ClusterIntegrationTest {
 
     static final String ROLE = "arn:aws:iam::123456789012:role/service/demo-inference";
