@@ -4,6 +4,7 @@ import io.mlgate.cluster.wire.ClusterError;
 import io.mlgate.cluster.wire.ClusterJson;
 import io.mlgate.cluster.wire.PlacedContainer;
 import io.mlgate.cluster.wire.PlacementRequest;
+import io.mlgate.cluster.wire.PlacementStatus;
 import io.mlgate.runtime.BusyException;
 import io.mlgate.runtime.InvalidInputException;
 import io.mlgate.runtime.InvocationResult;
@@ -39,7 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Placement changes (initial placement, node lost or back, resize) run under one lock per variant: additions are
  * made before removals, so the variant keeps serving while it moves. A node's count on a placement is changed by
- * sending the placement again with the new {@code instances}.
+ * sending the placement again with the new {@code instances}; a node that answers with its old count (it does not
+ * resize) gets the placement removed and loaded again with the new count.
  */
 public final class PlacedVariant implements RemoteVariant {
 
@@ -568,22 +570,42 @@ public final class PlacedVariant implements RemoteVariant {
                         + " the model's data key (" + e.code() + ").";
             }
         }
-        String failure = put(node, count);
-        if (failure != null) {
+        Put result = put(node, count);
+        if (result.failure() != null) {
             made.forEach(g -> owner.grants.retire(roleArn, g.keyId(), g.grantId()));
-            return failure;
+            return result.failure();
         }
         if (s == null) {
             Slot added = new Slot(node, node.bootId(), List.copyOf(made), count);
             added.ready = true;
             slots.put(node.name(), added);
-        } else {
-            s.instances = count;
+            return null;
         }
+        if (result.instances() == count) {
+            s.instances = count;
+            return null;
+        }
+        // the node kept its count (a node that does not resize placements): remove the placement and load it again
+        // with the new count; its calls meanwhile go to other instances
+        s.ready = false;
+        slots.remove(node.name());
+        delete(s);
+        Put again = put(node, count);
+        if (again.failure() != null) {
+            retireGrants(s);
+            return again.failure();
+        }
+        Slot replaced = new Slot(node, node.bootId(), s.grants, count);
+        replaced.ready = true;
+        slots.put(node.name(), replaced);
         return null;
     }
 
-    private String put(ClusterNode node, int count) {
+    /** The answer to a PUT: why it failed (null if it did not) and the instances the node reports. */
+    private record Put(String failure, int instances) {
+    }
+
+    private Put put(ClusterNode node, int count) {
         List<PlacedContainer> containers = new ArrayList<>();
         for (Artifact a : artifacts) {
             containers.add(new PlacedContainer(a.name(), a.hostname(), Base64.getEncoder().encodeToString(a.bytes())));
@@ -594,25 +616,36 @@ public final class PlacedVariant implements RemoteVariant {
             NodeClient.Answer answer = node.client().send(encrypted, HttpMethod.PUT, "/v1/placements/" + key, body,
                     Map.of("content-type", "application/json"), PLACE_TIMEOUT).block();
             if (answer != null && answer.status() == 200) {
-                return null;
+                int reported = count;
+                try {
+                    reported = ClusterJson.read(answer.body(), PlacementStatus.class).instances();
+                } catch (IllegalArgumentException e) {
+                    // a 200 without a status body: take the count as asked
+                }
+                return new Put(null, reported);
             }
-            return "runtime node " + node.name() + " could not load the model: "
-                    + (answer == null ? "no answer" : message(answer));
+            return new Put("runtime node " + node.name() + " could not load the model: "
+                    + (answer == null ? "no answer" : message(answer)), 0);
         } catch (RuntimeException e) {
-            return "runtime node " + node.name() + " could not be reached (" + NodeFailures.describe(e) + ").";
+            return new Put("runtime node " + node.name() + " could not be reached (" + NodeFailures.describe(e)
+                    + ").", 0);
+        }
+    }
+
+    private void delete(Slot s) {
+        try {
+            s.node.client().send(encrypted, HttpMethod.DELETE, "/v1/placements/" + key, null, Map.of(),
+                    REMOVE_TIMEOUT).block();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "placement " + key + " on " + s.node.name() + " not removed ("
+                    + NodeFailures.describe(e) + ")");
         }
     }
 
     /** DELETE the placement (its queued calls finish first), then retire its grants. */
     private void remove(Slot s) {
         s.ready = false;
-        try {
-            s.node.client().send(encrypted, HttpMethod.DELETE, "/v1/placements/" + key, null, Map.of(),
-                    REMOVE_TIMEOUT).block();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "placement " + key + " on " + s.node.name() + " not removed ("
-                    + NodeFailures.describe(e) + "); its grants are retired");
-        }
+        delete(s);
         retireGrants(s);
     }
 

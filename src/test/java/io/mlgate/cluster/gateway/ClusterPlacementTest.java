@@ -56,7 +56,7 @@ class ClusterPlacementTest {
         n3 = f.node("n3", "zone-b", null);
         f.startGateway(List.of(ClusterFixture.plain(n1, "zone-a", false), ClusterFixture.plain(n2, "zone-a", false),
                 ClusterFixture.plain(n3, "zone-b", true)), ClusterFixture.plaintextClients());
-        f.await("three healthy nodes", () -> f.registry.healthy().size() == 3);
+        f.await("three healthy nodes", () -> f.registry.healthy().size() == 3 && f.audit.size() >= 3);
     }
 
     PlacedVariant place(DeploymentPlan plan) throws Exception {
@@ -219,8 +219,8 @@ class ClusterPlacementTest {
         }
         assertThat(failures).as("calls the client saw fail").isEmpty();
         assertThat(ok.get()).isEqualTo(900);
-        f.await("n3 unhealthy", () -> f.registry.node("n3").orElseThrow().state() == ClusterNode.State.UNHEALTHY);
-        assertThat(f.auditNames()).contains(ClusterEvents.NODE_LOST);
+        f.await("n3 unhealthy and audited", () -> f.registry.node("n3").orElseThrow().state()
+                == ClusterNode.State.UNHEALTHY && f.auditNames().contains(ClusterEvents.NODE_LOST));
         f.await("the lost instance re-placed", () -> v.instances() == 3);
         assertThat(v.distribution()).doesNotContainKey("n3");
 
@@ -249,6 +249,22 @@ class ClusterPlacementTest {
         f.await("placed again", () -> v.instances() == 3 && n1.hosted().size() + n2.hosted().size()
                 + n3.hosted().size() == 3);
         assertThat(v.distribution()).isEqualTo(Map.of("n1", 1, "n2", 1, "n3", 1));
+    }
+
+    @Test
+    void nodesThatDoNotResizePlacementsGetThemLoadedAgainWithTheNewCount() throws Exception {
+        threeNodes();
+        List.of(n1, n2, n3).forEach(n -> n.resizes = false);
+        PlacedVariant v = place(ClusterFixture.plan("e", 3, false));
+        v.resize(5);
+        // zone-b gets the first extra instance, zone-a the second (n1, first of the least loaded)
+        f.await("five instances", () -> v.distribution().equals(Map.of("n1", 2, "n2", 1, "n3", 2))
+                && n1.hosted().get("e.A.1") == 2 && n3.hosted().get("e.A.1") == 2);
+        v.resize(3);
+        f.await("three instances", () -> v.distribution().equals(Map.of("n1", 1, "n2", 1, "n3", 1))
+                && n1.hosted().get("e.A.1") == 1 && n3.hosted().get("e.A.1") == 1);
+        assertThat(n1.hosted().get("e.A.1") + n2.hosted().get("e.A.1") + n3.hosted().get("e.A.1")).isEqualTo(3);
+        assertThat(call(v).invokedVariant()).isEqualTo("A");
     }
 
     @Test

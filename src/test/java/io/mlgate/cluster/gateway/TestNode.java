@@ -58,6 +58,8 @@ public final class TestNode implements AutoCloseable {
     private final SslContext tls;
     private final Map<String, Hosted> placements = new ConcurrentHashMap<>();
     public final AtomicInteger invocations = new AtomicInteger();
+    /** False: a PUT of an existing placement answers its current state without resizing it. */
+    volatile boolean resizes = true;
     /** Status the next calls answer with instead of running the model (0: run it), and how many. */
     private volatile int injectStatus;
     private final AtomicInteger injectCount = new AtomicInteger();
@@ -166,6 +168,9 @@ public final class TestNode implements AutoCloseable {
                     }
                     Hosted existing = placements.get(key);
                     try {
+                        if (existing != null && !resizes) {
+                            return json(res, 200, new PlacementStatus(key, "READY", existing.workers().size(), 0));
+                        }
                         if (existing != null) {
                             int now = existing.workers().size();
                             if (p.instances() > now) {
