@@ -27,11 +27,15 @@ import java.util.Optional;
 @EnableConfigurationProperties(AutoscalingProperties.class)
 public class AutoscalingConfiguration {
 
-    /** The load of a served variant: its workers' completed calls and their number (inline variants: none). */
+    /**
+     * The load of a served variant: its workers' (or remote instances') completed calls and their number (inline
+     * variants: none).
+     */
     static VariantLoad variantLoad(EndpointRegistry registry) {
         return (account, endpoint, variant) -> !account.equals(registry.accountId()) ? Optional.empty()
-                : registry.find(endpoint).flatMap(e -> e.variant(variant)).map(ProductionVariant::workers)
-                .map(w -> new VariantLoad.Sample(w.completed(), w.size()));
+                : registry.find(endpoint).flatMap(e -> e.variant(variant)).flatMap(v -> v.remote() != null
+                        ? Optional.of(new VariantLoad.Sample(v.remote().completed(), v.remote().instances()))
+                        : Optional.ofNullable(v.workers()).map(w -> new VariantLoad.Sample(w.completed(), w.size())));
     }
 
     @Bean(destroyMethod = "close")

@@ -60,6 +60,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlgate.runtime.ProductionVariant;
 import io.mlgate.runtime.VariantInstances;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -330,14 +331,20 @@ public class CoreConfiguration {
         return capture;
     }
 
-    /** Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves). */
+    /**
+     * Serves the control plane's endpoints in the same registry as the demo endpoint (whose name it reserves); with
+     * {@code mlgate.cluster.enabled=true} the variants that are not multi-model run on runtime nodes.
+     */
     @Bean(destroyMethod = "close")
     EmbeddedEndpointRuntime endpointRuntime(EndpointCatalog catalog, UploadedModels models, KmsService kms,
                                             PrincipalDirectory principals, HostingProperties hosting,
-                                            DataCapture capture) {
+                                            DataCapture capture,
+                                            ObjectProvider<io.mlgate.cluster.gateway.ClusterGateway> cluster) {
+        io.mlgate.cluster.gateway.ClusterGateway nodes = cluster.getIfAvailable();
         return new EmbeddedEndpointRuntime(catalog.registry(), models,
                 roleArn -> new ExecutionRoleKeys(kms, new ExecutionRole(roleArn, principals::configuration)),
-                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings(), capture);
+                java.util.Set.copyOf(catalog.artifactEndpoints().names()), hosting.settings(), capture,
+                nodes == null ? null : nodes.placement());
     }
 
     /** The SageMaker control plane's models, configurations and endpoints ({@code data/sagemaker/state.json}). */
@@ -361,7 +368,7 @@ public class CoreConfiguration {
     @Bean
     VariantInstances variantInstances(EndpointCatalog catalog) {
         return (endpoint, variant) -> catalog.registry().find(endpoint).flatMap(e -> e.variant(variant))
-                .map(v -> v.workers() == null ? 1 : v.workers().size()).orElse(1);
+                .map(ProductionVariant::instanceCount).orElse(1);
     }
 
     @Bean(destroyMethod = "dispose")

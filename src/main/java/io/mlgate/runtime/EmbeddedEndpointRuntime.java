@@ -83,6 +83,8 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     private final Set<String> reservedNames;
     private final Settings settings;
     private final EndpointCapture capture;
+    /** Places variants on runtime nodes (multi-node deployments); null: every variant runs in this process. */
+    private final VariantPlacement placement;
     private final Duration grace;
     private final long maxModelBytes;
     private final ExecutorService loader;
@@ -120,6 +122,17 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
     public EmbeddedEndpointRuntime(EndpointRegistry registry, UploadedModels models,
                                    Function<String, DataKeys> roleKeys, Set<String> reservedNames,
                                    Settings settings, EndpointCapture capture) {
+        this(registry, models, roleKeys, reservedNames, settings, capture, null);
+    }
+
+    /**
+     * @param placement places every variant that is not multi-model on runtime nodes (null: all run in this
+     *                  process); multi-model variants always run here, their model cache is local
+     */
+    public EmbeddedEndpointRuntime(EndpointRegistry registry, UploadedModels models,
+                                   Function<String, DataKeys> roleKeys, Set<String> reservedNames,
+                                   Settings settings, EndpointCapture capture, VariantPlacement placement) {
+        this.placement = placement;
         this.capture = Objects.requireNonNull(capture, "capture");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.models = Objects.requireNonNull(models, "models");
@@ -237,7 +250,7 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         }
         try {
             for (DeploymentPlan.Variant v : plan.variants()) {
-                loaded.put(v.variantName(), loadVariant(plan.endpointName(), v));
+                loaded.put(v.variantName(), loadVariant(plan, v, generation));
             }
             endpoint = build(plan, loaded);
         } catch (VariantFailure e) {
@@ -273,9 +286,17 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
         done.accept(DeploymentOutcome.serving());
     }
 
-    private ProductionVariant loadVariant(String endpointName, DeploymentPlan.Variant v) throws VariantFailure {
-        String label = endpointName + "/" + v.variantName();
+    private ProductionVariant loadVariant(DeploymentPlan plan, DeploymentPlan.Variant v, long generation)
+            throws VariantFailure {
+        String label = plan.endpointName() + "/" + v.variantName();
         ContainerDefinition first = v.containers().get(0);
+        if (placement != null && first.mode() != ContainerDefinition.Mode.MULTI_MODEL) {
+            try {
+                return ProductionVariant.remote(v.variantName(), v.weight(), placement.place(plan, v, generation));
+            } catch (VariantPlacement.PlacementException e) {
+                throw new VariantFailure("Variant " + v.variantName() + ": " + e.getMessage());
+            }
+        }
         if (first.mode() == ContainerDefinition.Mode.MULTI_MODEL) {
             DataKeys keys = keysOf(v);
             String prefix = UploadedModels.prefixOf(first.modelDataUrl()).orElseThrow();
@@ -385,8 +406,13 @@ public final class EmbeddedEndpointRuntime implements EndpointRuntime, AutoClose
             registry.register(build(next, d.variants()));
             deployments.put(endpointArn, new Deployment(next, d.variants()));
             for (DeploymentPlan.Variant v : next.variants()) {
-                VariantWorkers workers = d.variants().get(v.variantName()).workers();
+                ProductionVariant serving = d.variants().get(v.variantName());
+                VariantWorkers workers = serving.workers();
                 int target = Math.min(v.instanceCount(), settings.maxInstances());
+                RemoteVariant remote = serving.remote();
+                if (remote != null && target != d.plan().variant(v.variantName()).instanceCount()) {
+                    resizes.add(() -> remote.resize(target));
+                }
                 if (workers != null && target != workers.size()) {
                     resizes.add(() -> resize(v, workers, target));
                 }

@@ -103,6 +103,13 @@ public final class InferenceService {
             throw new InvalidInputException("endpoint " + endpoint.name()
                     + " is not a multi-model endpoint: the X-Amzn-SageMaker-Target-Model header is not allowed");
         }
+        RemoteVariant remote = variant.remote();
+        if (remote != null) {
+            // the node that serves the call decodes it (it holds the model); its answer names this variant
+            return remote.invoke(body, contentType, accept, null).thenApply(r -> r.invokedVariant()
+                    .equals(variant.name()) ? r : new InvocationResult(r.body(), r.contentType(), variant.name(),
+                    r.modelLatencyNanos()));
+        }
         ModelCall call = ModelCall.decode(variant.model(), body, contentType, accept);
         VariantWorkers workers = variant.workers();
         if (workers == null) {

@@ -894,7 +894,7 @@ public final class SageMakerService implements JsonService {
                     model.pipeline(), model.executionRoleArn(), model.networkIsolation()));
         }
         return new DeploymentPlan(endpointName, endpointArn, account, config.name(), config.kmsKeyId(),
-                config.dataCapture(), variants);
+                config.dataCapture(), variants, config.tags());
     }
 
     private JsonNode createEndpoint(JsonNode body, String account) throws JsonServiceException {
@@ -1304,11 +1304,24 @@ public final class SageMakerService implements JsonService {
     }
 
     /**
-     * Checks the {@code mlgate:pii-*} tags (the endpoint's PII policy, docs/pii.md): they belong on an endpoint
+     * Checks the {@code mlgate:pii-*} tags (the endpoint's PII policy, docs/pii.md) and
+     * {@code mlgate:EnableInterContainerTrafficEncryption} (true or false): they belong on an endpoint
      * configuration and must parse; anywhere else, or with a bad value, the request fails with a ValidationException.
      */
     private static Map<String, String> piiTagsOnlyOn(Kind allowed, Kind kind, Map<String, String> tags)
             throws JsonServiceException {
+        if (tags.containsKey(DeploymentPlan.INTER_CONTAINER_ENCRYPTION_TAG)) {
+            if (kind != allowed) {
+                throw SageMakerErrors.validation("The tag " + DeploymentPlan.INTER_CONTAINER_ENCRYPTION_TAG
+                        + " sets how an endpoint's traffic to runtime nodes is protected and belongs on an endpoint "
+                        + "configuration.");
+            }
+            try {
+                DeploymentPlan.interContainerEncryption(tags);
+            } catch (IllegalArgumentException e) {
+                throw SageMakerErrors.validation("Invalid tag value: " + e.getMessage() + ".");
+            }
+        }
         if (!PiiPolicy.hasPolicyTags(tags)) {
             return tags;
         }

@@ -590,6 +590,9 @@ public final class SageMakerState {
             putNullable(vn, "executionRoleArn", v.executionRoleArn());
             vn.put("networkIsolation", v.networkIsolation());
         }
+        if (!p.configTags().isEmpty()) {
+            n.set("configTags", map(p.configTags()));
+        }
         return n;
     }
 
@@ -611,7 +614,7 @@ public final class SageMakerState {
         JsonNode capture = n.get("dataCapture");
         return new DeploymentPlan(text(n, "endpointName"), text(n, "endpointArn"), text(n, "accountId"),
                 text(n, "endpointConfigName"), nullableText(n, "kmsKeyId"),
-                capture == null || capture.isNull() ? null : dataCapture(capture), variants);
+                capture == null || capture.isNull() ? null : dataCapture(capture), variants, map(n.get("configTags")));
     }
 
     // helpers

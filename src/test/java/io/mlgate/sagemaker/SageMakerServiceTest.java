@@ -122,6 +122,37 @@ class SageMakerServiceTest {
         return arn("endpoint", name.toLowerCase());
     }
 
+    // ------------------------------------------------------------------ inter-node encryption tag
+
+    @Test
+    void theInterContainerEncryptionTagIsValidatedAndReachesTheDeploymentPlan() throws JsonServiceException {
+        model("m");
+        String tag = DeploymentPlan.INTER_CONTAINER_ENCRYPTION_TAG;
+        String variants = """
+                [{"VariantName": "v1", "ModelName": "m", "InitialInstanceCount": 2, "InstanceType": "ml.m5.large"}]""";
+        assertValidation("CreateEndpointConfig", """
+                {"EndpointConfigName": "bad", "ProductionVariants": %s, "Tags": [{"Key": "%s", "Value": "yes"}]}
+                """.formatted(variants, tag), "takes the value true or false");
+        assertValidation("CreateModel", """
+                {"ModelName": "m2", "ExecutionRoleArn": "%s", "PrimaryContainer": {"Image": "local/onnx",
+                 "ModelDataUrl": "mlgate://models/m2"}, "Tags": [{"Key": "%s", "Value": "true"}]}
+                """.formatted(ROLE, tag), "belongs on an endpoint configuration");
+        call("CreateEndpointConfig", """
+                {"EndpointConfigName": "enc", "ProductionVariants": %s, "Tags": [{"Key": "%s", "Value": "true"}]}
+                """.formatted(variants, tag));
+        endpoint("e", "enc");
+        DeploymentPlan plan = runtime.last().plan();
+        assertThat(plan.configTags()).containsEntry(tag, "true");
+        assertThat(plan.interContainerEncryption()).isTrue();
+        assertValidation("AddTags", "{\"ResourceArn\": \"" + arn("endpoint-config", "enc")
+                + "\", \"Tags\": [{\"Key\": \"" + tag + "\", \"Value\": \"TRUE\"}]}", "true or false");
+
+        call("CreateEndpointConfig", """
+                {"EndpointConfigName": "plain", "ProductionVariants": %s}""".formatted(variants));
+        endpoint("f", "plain");
+        assertThat(runtime.last().plan().interContainerEncryption()).isFalse();
+    }
+
     // ------------------------------------------------------------------ models
 
     @Test
