@@ -3,6 +3,7 @@ package io.mlgate.gateway;
 import io.mlgate.audit.AuditLog;
 import io.mlgate.cluster.gateway.ClusterEvents;
 import io.mlgate.cluster.gateway.ClusterGateway;
+import io.mlgate.cluster.gateway.ClusterMetrics;
 import io.mlgate.cluster.gateway.ClusterPlacement;
 import io.mlgate.cluster.gateway.ClusterProperties;
 import io.mlgate.kms.RootKey;
@@ -30,12 +31,15 @@ public class ClusterConfiguration {
     @ConditionalOnProperty(name = "mlgate.cluster.enabled", havingValue = "true")
     ClusterGateway clusterGateway(ClusterProperties cluster, GatewayProperties properties, RootKey rootKey,
                                   KmsService kms, UploadedModels uploads, PrincipalDirectory principals,
-                                  AuditLog audit, HostingAccount account, HostingProperties hosting, Clock clock)
+                                  AuditLog audit, HostingAccount account, HostingProperties hosting, Clock clock,
+                                  io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics)
             throws IOException {
         ClusterEvents events = new ClusterEvents(audit::append, clock, properties.region(), account.id());
-        return new ClusterGateway(cluster.settings(), cluster.listenHost(), cluster.listenPort(),
+        ClusterGateway gateway = new ClusterGateway(cluster.settings(), cluster.listenHost(), cluster.listenPort(),
                 properties.keysDir(), properties.dataDir(), rootKey, kms, ClusterPlacement.store(uploads),
                 roleArn -> new ExecutionRole(roleArn, principals::configuration).principal(), events,
                 hosting.settings().queuePerWorker(), clock);
+        ClusterMetrics.register(gateway.registry(), metrics);
+        return gateway;
     }
 }

@@ -40,6 +40,8 @@ public final class ClusterNode {
     private volatile String bootId;
     private volatile Map<String, PlacementStatus> placements = Map.of();
     private int failures;
+    private final java.util.concurrent.atomic.LongAdder answered = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
 
     ClusterNode(String name, boolean configured, Location location, NodeClient client) {
         this.name = Objects.requireNonNull(name, "name");
@@ -50,6 +52,24 @@ public final class ClusterNode {
 
     public String name() {
         return name;
+    }
+
+    /** Invocations this node answered (any answer of the model's: 200, 400, 424, 429). */
+    public long invocationsAnswered() {
+        return answered.sum();
+    }
+
+    /** Invocation attempts that failed at node level (refused, reset, timed out, 404/503): retried elsewhere or failed. */
+    public long failedAttempts() {
+        return failed.sum();
+    }
+
+    void countAnswered() {
+        answered.increment();
+    }
+
+    void countFailedAttempt() {
+        failed.increment();
     }
 
     /** True if the node is in the configuration's static list. */

@@ -196,6 +196,11 @@ public final class PlacedVariant implements RemoteVariant {
         return sent.handle((answer, error) -> {
             slot.inFlight.decrementAndGet();
             String nodeFailure;
+            if (error == null && answer.status() != 404 && answer.status() != 503) {
+                slot.node.countAnswered();
+            } else {
+                slot.node.countFailedAttempt();
+            }
             if (error != null) {
                 if (!NodeFailures.nodeLevel(error)) {
                     return CompletableFuture.<InvocationResult>failedFuture(new ModelInvocationException(
