@@ -112,7 +112,9 @@ final class KmsCommand implements Runnable {
                 SealedBlobFile.of(ClusterCa.DIR + "/" + ClusterCa.KEY_FILE,
                         ClusterCa.KEY_ASSOCIATED_DATA.getBytes(StandardCharsets.US_ASCII)),
                 SealedBlobFile.of(ClusterCa.DIR + "/" + JoinTokens.KEY_FILE,
-                        JoinTokens.KEY_ASSOCIATED_DATA.getBytes(StandardCharsets.US_ASCII)));
+                        JoinTokens.KEY_ASSOCIATED_DATA.getBytes(StandardCharsets.US_ASCII)),
+                SealedBlobFile.of(io.mlgate.gateway.PiiTokenizationKey.FILE,
+                        io.mlgate.gateway.PiiTokenizationKey.ASSOCIATED_DATA_TEXT.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String text(JsonNode node, String field) {

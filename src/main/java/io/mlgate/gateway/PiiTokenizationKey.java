@@ -15,16 +15,18 @@ import java.security.SecureRandom;
  * give equal tokens across restarts and replicas sharing keys/, and nobody without the root key can compute a
  * token to confirm a guessed value.
  */
-final class PiiTokenizationKey {
+public final class PiiTokenizationKey {
 
-    static final String FILE = "pii-tokenization.key";
-    private static final byte[] ASSOCIATED_DATA = "mlgate pii tokenization key v1".getBytes(StandardCharsets.US_ASCII);
+    public static final String FILE = "pii-tokenization.key";
+    /** The associated data the key is sealed under (root-key rotation re-seals it with the same). */
+    public static final String ASSOCIATED_DATA_TEXT = "mlgate pii tokenization key v1";
+    private static final byte[] ASSOCIATED_DATA = ASSOCIATED_DATA_TEXT.getBytes(StandardCharsets.US_ASCII);
 
     private PiiTokenizationKey() {
     }
 
     /** The key under {@code keysDir}, made (and sealed) if there is none yet. */
-    static byte[] loadOrCreate(Path keysDir, RootKey root) throws IOException {
+    public static byte[] loadOrCreate(Path keysDir, RootKey root) throws IOException {
         Path file = keysDir.resolve(FILE);
         if (!Files.exists(file)) {
             byte[] key = new byte[32];

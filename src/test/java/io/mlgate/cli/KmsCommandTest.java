@@ -39,6 +39,7 @@ class KmsCommandTest extends ConsoleCapture {
     private String auditKeyFingerprint;
 
     private String clusterFingerprint;
+    private byte[] piiTokenizationKey;
 
     private String joinToken;
 
@@ -76,6 +77,7 @@ class KmsCommandTest extends ConsoleCapture {
         clusterFingerprint = ca.fingerprint();
         joinToken = io.mlgate.cluster.pki.JoinTokens.openOrCreate(keys, root, Clock.systemUTC())
                 .issue("n1", java.time.Duration.ofHours(1), clusterFingerprint);
+        piiTokenizationKey = io.mlgate.gateway.PiiTokenizationKey.loadOrCreate(keys, root);
         passphrase = temp.resolve("new-passphrase");
         Files.writeString(passphrase, "a long new root passphrase\n");
     }
@@ -88,7 +90,7 @@ class KmsCommandTest extends ConsoleCapture {
     @Test
     void rotateRootReSealsEveryFileAndEveryStoreOpensUnderTheNewRoot() throws Exception {
         assertThat(rotateToPassphrase()).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("in 8 files").contains("passphrase protector");
+        assertThat(out.toString()).contains("in 9 files").contains("passphrase protector");
 
         assertThat(keys.resolve(RootKey.KEY_FILE)).doesNotExist();
         assertThat(keys.resolve(RootRotation.STAGING)).doesNotExist();
@@ -107,7 +109,9 @@ class KmsCommandTest extends ConsoleCapture {
         for (SealedFile file : KmsCommand.sealedFiles()) {
             opened += file.verify(Files.readAllBytes(keys.resolve(file.name())), root);
         }
-        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1 + 1 + 2);
+        assertThat(opened).isEqualTo(2 + 1 + tokenKeyIds.size() + 1 + 1 + 1 + 2 + 1);
+        assertThat(io.mlgate.gateway.PiiTokenizationKey.loadOrCreate(keys, root))
+                .as("the PII tokenization key is re-sealed, not lost").isEqualTo(piiTokenizationKey);
         assertThat(io.mlgate.cluster.pki.ClusterCa.openOrCreate(keys, root, Clock.systemUTC()).fingerprint())
                 .isEqualTo(clusterFingerprint);
         io.mlgate.cluster.pki.JoinTokens.openOrCreate(keys, root, Clock.systemUTC())
