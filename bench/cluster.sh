@@ -97,6 +97,18 @@ sent_to() { # port
     | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^bytes_sent:/) { split($i, a, ":"); t += a[2] } } END { print t + 0 }'
 }
 
+# one call with the AWS CLI: the answer of every path must be the in-process answer, byte for byte
+expected=
+check_answer() { # endpoint
+  aws_ sagemaker-runtime invoke-endpoint --endpoint-name "$1" --content-type text/csv \
+    --cli-binary-format raw-in-base64-out --body '5.1,3.5,1.4,0.2' "$home/answer-$1.json" >/dev/null
+  if [ -z "$expected" ]; then
+    expected="$home/answer-$1.json"
+  elif ! cmp -s "$expected" "$home/answer-$1.json"; then
+    echo "$1 answered $(cat "$home/answer-$1.json"), in-process $(cat "$expected")" >&2; exit 1
+  fi
+}
+
 rows=()
 bench() { # label endpoint [port that must carry the calls, the other node port]
   local out before_use before_other used other
@@ -123,6 +135,7 @@ bench() { # label endpoint [port that must carry the calls, the other node port]
 # 1. the model in the gateway process (cluster disabled)
 start_gateway "$home/gateway-local.log"
 endpoint iris-local
+check_answer iris-local
 bench "in-process" iris-local
 stop "$gateway_pid"
 
@@ -144,6 +157,8 @@ grep -q "cluster node n1 .* joined" "$home/gateway-cluster.log" || {
   echo "gateway log:" >&2; tail -30 "$home/gateway-cluster.log" >&2; exit 1; }
 endpoint iris-h2c false
 endpoint iris-mtls true
+check_answer iris-h2c
+check_answer iris-mtls
 bench "gateway→node h2c" iris-h2c "$hport" "$nport"
 bench "gateway→node mTLS 1.3" iris-mtls "$nport" "$hport"
 
