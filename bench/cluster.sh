@@ -55,6 +55,9 @@ start_gateway() { # log-file [extra serve options]
 stop() { # pid: end it, wait for it, forget it
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+  forget "$1"
+}
+forget() { # pid: no longer ours to stop
   local keep=() p
   for p in "${running[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
   running=("${keep[@]}")
@@ -119,17 +122,17 @@ bench() { # label endpoint [port that must carry the calls, the other node port]
     --warmup "$warmup" > "$home/bench-$2.out" &
   local pid=$!
   running+=("$pid")
-  wait "$pid" || { echo "bench invoke failed on $2" >&2; exit 1; }
-  stop "$pid"
+  wait "$pid" || { forget "$pid"; echo "bench invoke failed on $2" >&2; exit 1; }
+  forget "$pid"
   out=$(cat "$home/bench-$2.out")
   if [ $# -gt 2 ] && command -v ss >/dev/null; then
     used=$(( $(sent_to "$3") - before_use )); other=$(( $(sent_to "$4") - before_other ))
     echo "$1: gateway sent $used bytes to node port $3, $other to port $4" >&2
     if [ "$used" -le "$other" ]; then echo "$1: the calls did not go over port $3" >&2; exit 1; fi
   fi
-  # | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | overhead |
-  rows+=("$(echo "$out" | awk -F'|' -v label="$1" '$2 ~ /^ *[0-9]+ *$/ {
-      gsub(/ /, ""); printf "| %s | %s | %s | %s | %s |", label, $5, $6, $8, $4; exit }')")
+  # | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | overhead |; one row per count
+  rows+=("$(echo "$out" | awk -F'|' -v label="$1" -v many="${connections//[^,]/}" '$2 ~ /^ *[0-9]+ *$/ {
+      gsub(/ /, ""); printf "| %s%s | %s | %s | %s | %s |\n", label, many ? ", " $2 " connections" : "", $5, $6, $8, $4 }')")
 }
 
 # 1. the model in the gateway process (cluster disabled)
