@@ -11,11 +11,11 @@ import java.security.cert.CertificateFactory;
 import java.util.stream.Stream;
 
 /** File and TLS helpers shared by the tests that start the gateway. */
-final class TestFiles {
+public final class TestFiles {
 
     private TestFiles() {}
 
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : files.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());
@@ -29,7 +29,7 @@ final class TestFiles {
     }
 
     /** Trust managers that trust exactly the CA certificate in {@code caPem}. */
-    static TrustManagerFactory trusting(Path caPem) throws Exception {
+    public static TrustManagerFactory trusting(Path caPem) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         try (InputStream in = Files.newInputStream(caPem)) {

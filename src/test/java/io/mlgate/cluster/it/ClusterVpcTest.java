@@ -170,7 +170,7 @@ class ClusterVpcTest {
     void aGatewayAndThreeNodesInTwoZonesServeTwoEndpoints() throws Exception {
         work = Files.createTempDirectory("mlgate-cluster-vpc");
         home = work.resolve("home");
-        copyTree(Path.of("policies"), home.resolve("policies"));
+        io.mlgate.gateway.TestFiles.copyTree(Path.of("policies"), home.resolve("policies"));
         gateway = VPC.startJava("gateway", work.resolve("gateway.log"), "io.mlgate.cli.Main",
                 List.of("serve", "--host", "0.0.0.0", "--home", home.toString(),
                         "--mlgate.vpc.topology=" + DEMO.toAbsolutePath(),
@@ -318,33 +318,8 @@ class ClusterVpcTest {
     }
 
     static String[] demoKeys(String profile) throws IOException {
-        String section = null;
-        String id = null;
-        String secret = null;
-        for (String line : Files.readAllLines(home.resolve("keys/demo-credentials"))) {
-            String l = line.trim();
-            if (l.startsWith("[")) {
-                section = l.substring(1, l.length() - 1).trim();
-            } else if (profile.equals(section) && l.startsWith("aws_access_key_id")) {
-                id = l.substring(l.indexOf('=') + 1).trim();
-            } else if (profile.equals(section) && l.startsWith("aws_secret_access_key")) {
-                secret = l.substring(l.indexOf('=') + 1).trim();
-            }
-        }
-        assertThat(id).as("profile %s", profile).isNotNull();
-        return new String[]{id, secret};
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        String[] keys = io.mlgate.gateway.DemoCredentialsFile.read(home.resolve("keys/demo-credentials")).get(profile);
+        assertThat(keys).as("profile %s", profile).isNotNull();
+        return keys;
     }
 }

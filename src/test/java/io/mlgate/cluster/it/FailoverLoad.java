@@ -12,14 +12,10 @@ import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeEx
 
 import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedWriter;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,14 +44,7 @@ public final class FailoverLoad {
         Path out = Path.of(args[6]);
         Path stop = Path.of(args[7]);
 
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(ca)) {
-            trust.setCertificateEntry("ca", (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
+        TrustManagerFactory tmf = io.mlgate.gateway.TestFiles.trusting(ca);
         ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
         try (SageMakerRuntimeClient rt = SageMakerRuntimeClient.builder().endpointOverride(url)
                 .region(Region.US_EAST_1)

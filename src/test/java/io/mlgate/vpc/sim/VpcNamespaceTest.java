@@ -104,7 +104,7 @@ class VpcNamespaceTest {
     @Order(3)
     void theGatewayAnswersTheCliThroughTheEndpointUnderItsPolicy() throws Exception {
         Path home = work().resolve("gateway-home");
-        copyTree(Path.of("policies"), home.resolve("policies"));
+        io.mlgate.gateway.TestFiles.copyTree(Path.of("policies"), home.resolve("policies"));
         VpcSimulation.Started gateway = VPC.startJava("gateway", work().resolve("gateway.log"), "io.mlgate.cli.Main",
                 List.of("serve", "--host", "0.0.0.0", "--home", home.toString(),
                         "--mlgate.vpc.topology=" + DEMO.toAbsolutePath(), "--mlgate.management.port=-1"));
@@ -169,18 +169,5 @@ class VpcNamespaceTest {
             }
         }
         return text.toString();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
