@@ -139,8 +139,29 @@ public final class AuditRecorder {
             additional.put("policyDecision", call.allowedByGrant() && call.errorCode() == null
                     ? grantDecision(decision) : decision(decision));
         }
+        io.mlgate.iam.guardrail.GuardrailResult guardrails = call.guardrails();
+        if (guardrails != null && guardrails.evaluated()) {
+            additional.put("guardrailDecision", guardrails(guardrails));
+        }
         event.additionalEventData(additional.build());
         return event.build();
+    }
+
+    /**
+     * What the OPA guardrails decided after IAM allowed: ALLOW, DENY or ERROR (failed closed) overall, and per
+     * guardrail its outcome and the reasons its policy gave (or what went wrong).
+     */
+    private static EventData guardrails(io.mlgate.iam.guardrail.GuardrailResult result) {
+        List<EventData> decisions = new ArrayList<>(result.decisions().size());
+        for (io.mlgate.iam.guardrail.GuardrailDecision d : result.decisions()) {
+            decisions.add(EventData.builder().put("guardrail", d.guardrail()).put("outcome", d.outcome().name())
+                    .putStrings("reasons", d.reasons()).build());
+        }
+        return EventData.builder()
+                .put("outcome", result.allowed() ? "ALLOW" : result.failedClosed() ? "ERROR" : "DENY")
+                .putStrings("reasons", result.reasons())
+                .putObjects("decisions", decisions)
+                .build();
     }
 
     /**

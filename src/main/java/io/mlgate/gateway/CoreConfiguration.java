@@ -131,11 +131,30 @@ public class CoreConfiguration {
         return new PrincipalDirectory(iam);
     }
 
+    /**
+     * The OPA guardrails of policies/opa/ (and the external OPA server of {@code mlgate.opa.url}), loaded once at
+     * start: an invalid folder stops the start; later changes are reloaded with the IAM files.
+     */
+    @Bean(destroyMethod = "close")
+    io.mlgate.iam.guardrail.GuardrailSet guardrails(GatewayProperties properties, OpaProperties opa) {
+        if (!opa.enabled()) {
+            return io.mlgate.iam.guardrail.GuardrailSet.disabled();
+        }
+        try {
+            return io.mlgate.iam.guardrail.GuardrailSet.load(properties.policiesDir(), opa.settings());
+        } catch (io.mlgate.iam.guardrail.GuardrailConfigurationException e) {
+            throw new IllegalStateException("the OPA guardrails in " + properties.policiesDir().resolve(
+                    io.mlgate.iam.guardrail.GuardrailSet.DIRECTORY) + " are invalid:\n  "
+                    + String.join("\n  ", e.problems()), e);
+        }
+    }
+
     @Bean(destroyMethod = "close")
     PolicyReloader policyReloader(GatewayProperties properties, PrincipalDirectory principals, AuditLog audit,
-                                  HostingAccount account, Clock clock) throws IOException {
+                                  HostingAccount account, Clock clock,
+                                  io.mlgate.iam.guardrail.GuardrailSet guardrails) throws IOException {
         return new PolicyReloader(properties.policiesDir(), principals, audit, properties.region(), account.id(),
-                clock, properties.policiesReloadInterval());
+                clock, properties.policiesReloadInterval(), guardrails);
     }
 
     @Bean
@@ -496,9 +515,10 @@ public class CoreConfiguration {
     IamAuthorizationManager iamAuthorizationManager(PolicyEvaluator evaluator, GatewayProperties properties,
                                                     RequestTime time, PrincipalDirectory principals,
                                                     SageMakerService sageMaker, PiiInspector pii,
-                                                    NetworkSources sources, HostingAccount account) {
+                                                    NetworkSources sources, HostingAccount account,
+                                                    io.mlgate.iam.guardrail.GuardrailSet guardrails) {
         return new IamAuthorizationManager(evaluator, properties.region(), time, principals, sageMaker, pii, sources,
-                account.id());
+                account.id(), guardrails);
     }
 
     @Bean

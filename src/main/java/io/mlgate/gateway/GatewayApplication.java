@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  */
 @SpringBootApplication
 @EnableConfigurationProperties({GatewayProperties.class, HostingProperties.class, CaptureProperties.class,
-        PiiProperties.class})
+        PiiProperties.class, OpaProperties.class})
 public class GatewayApplication {
 
     public static void main(String[] args) {

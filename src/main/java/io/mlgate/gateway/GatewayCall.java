@@ -31,6 +31,7 @@ public final class GatewayCall {
     private volatile boolean authorizationDelegated;
     private volatile String[] webIdentity;
     private volatile String accessDeniedMessage;
+    private volatile io.mlgate.iam.guardrail.GuardrailResult guardrails;
     private volatile String errorCode;
     private volatile String errorMessage;
     private volatile String invokedVariant;
@@ -122,6 +123,10 @@ public final class GatewayCall {
         this.webIdentity = new String[] {provider, audience, subject};
     }
     public void decision(Decision decision) { this.decision = decision; }
+
+    /** What the OPA guardrails decided after IAM allowed the call (null: not evaluated). */
+    public io.mlgate.iam.guardrail.GuardrailResult guardrails() { return guardrails; }
+    public void guardrails(io.mlgate.iam.guardrail.GuardrailResult result) { this.guardrails = result; }
 
     /** True when a KMS grant allowed the call that the key policy and IAM left implicitly denied. */
     public boolean allowedByGrant() { return allowedByGrant; }

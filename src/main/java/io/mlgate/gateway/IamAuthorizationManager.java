@@ -4,6 +4,8 @@ import io.mlgate.iam.eval.AccessDeniedMessage;
 import io.mlgate.iam.eval.AuthorizationRequest;
 import io.mlgate.iam.eval.Decision;
 import io.mlgate.iam.eval.PolicyEvaluator;
+import io.mlgate.iam.guardrail.GuardrailInput;
+import io.mlgate.iam.guardrail.GuardrailSet;
 import io.mlgate.protocol.query.QueryService;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -15,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * Spring Security's authorization step: evaluates the caller's IAM policies for the decoded call's action and
  * resource with the request's context keys. The decision (with the statements that decided it) is kept on the
- * {@link GatewayCall} for the AccessDenied message and the audit event.
+ * {@link GatewayCall} for the AccessDenied message and the audit event. When IAM allows, the OPA guardrails
+ * (docs/opa-guardrails.md) are asked next; their denial overrides the allow.
  *
  * <p>Two kinds of query-protocol call are decided elsewhere, by the service itself in its handler: operations the
  * service authorizes internally (STS AssumeRole needs the identity policies and the role's trust policy together)
@@ -26,6 +29,9 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
 
     private static final AuthorizationDecision GRANTED = new AuthorizationDecision(true);
     private static final AuthorizationDecision DENIED = new AuthorizationDecision(false);
+    private static final String TARGET_VARIANT = "X-Amzn-SageMaker-Target-Variant";
+    private static final String TARGET_MODEL = "X-Amzn-SageMaker-Target-Model";
+    private static final String CONTENT_TYPE = "Content-Type";
 
     private final PolicyEvaluator evaluator;
     private final RequestContexts contexts;
@@ -34,6 +40,7 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
     private final PiiInspector pii;
     private final NetworkSources sources;
     private final String hostingAccount;
+    private final GuardrailSet guardrails;
 
     public IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                                    PrincipalDirectory principals) {
@@ -43,7 +50,8 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
     IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                             PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker,
                             PiiInspector pii) {
-        this(evaluator, region, time, principals, sageMaker, pii, NetworkSources.none(), null);
+        this(evaluator, region, time, principals, sageMaker, pii, NetworkSources.none(), null,
+                GuardrailSet.disabled());
     }
 
     /**
@@ -51,10 +59,13 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
      * @param pii       the PII step, run before the evaluation so its condition keys are in the context (null: none)
      * @param sources   the simulated VPC: a call through a VPC endpoint with a policy must be allowed by it too
      * @param hostingAccount the account unsigned calls are attributed to when an endpoint policy judges them
+     * @param guardrails     the OPA guardrails asked after IAM allowed a call; a denial overrides the allow
      */
     IamAuthorizationManager(PolicyEvaluator evaluator, String region, RequestTime time,
                             PrincipalDirectory principals, io.mlgate.sagemaker.SageMakerService sageMaker,
-                            PiiInspector pii, NetworkSources sources, String hostingAccount) {
+                            PiiInspector pii, NetworkSources sources, String hostingAccount,
+                            GuardrailSet guardrails) {
+        this.guardrails = guardrails;
         this.evaluator = evaluator;
         this.contexts = new RequestContexts(region, time);
         this.principals = principals;
@@ -84,7 +95,7 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
         Mono<Void> inspection = pii == null || call.caller() == null ? Mono.empty() : pii.inspectRequest(call);
         return inspection.then(authentication)
                 .filter(CallerAuthentication.class::isInstance)
-                .map(auth -> {
+                .flatMap(auth -> {
                     Caller caller = ((CallerAuthentication) auth).getPrincipal();
                     io.mlgate.iam.eval.RequestContext.Builder keys = contexts.of(context.getExchange(), caller);
                     sageMakerTags.addTo(call, keys);
@@ -97,10 +108,44 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
                     call.decision(decision);
                     if (!decision.isAllowed()) {
                         call.accessDeniedMessage(AccessDeniedMessage.render(request, decision));
+                        return Mono.just((AuthorizationResult) DENIED);
                     }
-                    return (AuthorizationResult) (decision.isAllowed() ? GRANTED : DENIED);
+                    if (guardrails.isEmpty()) {
+                        return Mono.just((AuthorizationResult) GRANTED);
+                    }
+                    return guarded(call, request, decision);
                 })
                 .defaultIfEmpty(DENIED);
+    }
+
+    /**
+     * The OPA guardrails for a call IAM allowed: a deny (or an error: they fail closed) overrides the allow; an IAM
+     * deny never reaches them, so they can never turn it into an allow.
+     */
+    private Mono<AuthorizationResult> guarded(GatewayCall call, AuthorizationRequest request, Decision decision) {
+        ApiCall api = call.apiCall();
+        org.springframework.http.HttpHeaders headers = call.requestHeaders();
+        GuardrailInput.Builder input = GuardrailInput.builder(request).iamDecision(decision)
+                .endpoint(api.endpointName(), headers.getFirst(TARGET_VARIANT), headers.getFirst(TARGET_MODEL))
+                .payload(call.body() == null ? -1 : call.body().length, headers.getFirst(CONTENT_TYPE));
+        io.mlgate.vpc.NetworkSource source = call.networkSource();
+        if (source != null) {
+            input.network(source.sourceIp(), source.vpcId(), source.vpceId());
+        } else {
+            java.util.List<String> ip = request.context().values("aws:SourceIp");
+            if (ip != null && ip.size() == 1) {
+                input.network(ip.get(0), null, null);
+            }
+        }
+        return Mono.fromFuture(guardrails.evaluate(input.build())).map(result -> {
+            call.guardrails(result);
+            if (result.allowed()) {
+                return GRANTED;
+            }
+            call.accessDeniedMessage(result.accessDeniedMessage(request.principal().arn(), request.action(),
+                    request.resource()));
+            return DENIED;
+        });
     }
 
     /**

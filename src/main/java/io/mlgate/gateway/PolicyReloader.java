@@ -4,6 +4,8 @@ import io.mlgate.audit.AuditEvent;
 import io.mlgate.audit.AuditLog;
 import io.mlgate.audit.EventData;
 import io.mlgate.iam.config.IamConfiguration;
+import io.mlgate.iam.guardrail.GuardrailConfigurationException;
+import io.mlgate.iam.guardrail.GuardrailSet;
 import io.mlgate.iam.validate.Finding;
 import io.mlgate.sts.oidc.OidcConfigurationException;
 import io.mlgate.sts.oidc.OidcProviders;
@@ -30,8 +32,9 @@ import java.util.stream.Stream;
  * Hot reload of policies/: a background thread (never an event loop) looks at the folder's files every interval;
  * when any file was added, removed or changed, the whole configuration is loaded and validated again
  * ({@link ValidatedConfiguration}: the loader's strict parse plus the policy validator's ERROR findings). A valid one is
- * swapped in at once ({@link PrincipalDirectory#use}); an invalid one is rejected and the previous configuration
- * stays in force. Calls already authenticated finish with the principal (and policies) they started with. Every
+ * swapped in at once ({@link PrincipalDirectory#use}), together with the OPA guardrails of policies/opa/
+ * ({@link GuardrailSet#reload}); an invalid one (IAM files, OIDC providers or guardrails) is rejected and the
+ * previous configuration stays in force. Calls already authenticated finish with the principal (and policies) they started with. Every
  * reload, accepted or rejected, is an audit event ({@code PolicyConfigurationReloaded}).
  */
 public final class PolicyReloader implements AutoCloseable {
@@ -48,10 +51,16 @@ public final class PolicyReloader implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile String fingerprint;
     private volatile OidcProviders oidcProviders;
+    private final GuardrailSet guardrails;
 
+    /**
+     * @param guardrails the OPA guardrails of policies/opa/, reloaded together with the IAM files: a change is taken
+     *                   only when both the IAM configuration and the guardrails load
+     */
     public PolicyReloader(Path dir, PrincipalDirectory principals, AuditLog audit, String region, String accountId,
-                          Clock clock, Duration interval) throws IOException {
+                          Clock clock, Duration interval, GuardrailSet guardrails) throws IOException {
         this.dir = dir;
+        this.guardrails = guardrails;
         this.principals = principals;
         this.audit = audit;
         this.region = region;
@@ -128,6 +137,7 @@ public final class PolicyReloader implements AutoCloseable {
             ValidatedConfiguration validated = ValidatedConfiguration.load(dir);
             IamConfiguration configuration = validated.configuration();
             OidcProviders providers = loadOidcProviders();
+            guardrails.reload(dir); // swaps the guardrails only if they all load; else nothing below is swapped
             principals.use(configuration);
             oidcProviders = providers;
             List<String> findings = new ArrayList<>();
@@ -140,6 +150,7 @@ public final class PolicyReloader implements AutoCloseable {
             details.put("accepted", true).put("users", configuration.users().size())
                     .put("managedPolicies", configuration.managedPolicies().size())
                     .put("validatorFindings", validated.findings().size())
+                    .putStrings("guardrails", guardrails.names())
                     .putStrings("findings", findings);
             if (!findings.isEmpty()) {
                 LOG.warn("the reloaded IAM configuration has " + validated.findings().size()
@@ -151,6 +162,13 @@ public final class PolicyReloader implements AutoCloseable {
             errorCode = "MalformedPolicyDocument";
             errorMessage = "The new OIDC provider configuration is invalid; the previous configuration stays in force.";
             LOG.warn(errorMessage + "\n" + e.getMessage());
+        } catch (GuardrailConfigurationException e) {
+            List<String> problems = e.problems().size() > 20 ? e.problems().subList(0, 20) : e.problems();
+            details.put("accepted", false).putStrings("problems", problems);
+            errorCode = "MalformedPolicyDocument";
+            errorMessage = "The new OPA guardrails in " + GuardrailSet.DIRECTORY + "/ are invalid; the previous "
+                    + "configuration stays in force (" + e.problems().size() + " problem(s)).";
+            LOG.warn(errorMessage + "\n" + String.join("\n", problems));
         } catch (ConfigurationException e) {
             List<String> problems = new ArrayList<>();
             for (ConfigurationProblem problem : e.problems()) {

@@ -50,7 +50,7 @@ public final class IamConfigurationLoader {
     public static final String ROLES_DIR = "roles";
     public static final String MANAGED_POLICIES_DIR = "managed-policies";
     /** Top-level entries owned by other components; the IAM loader does not read them. */
-    public static final Set<String> RESERVED_ENTRIES = Set.of("oidc-providers", "tests");
+    public static final Set<String> RESERVED_ENTRIES = Set.of("oidc-providers", "tests", "opa");
 
     private static final int MAX_FILE_BYTES = 1 << 20;
     private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");

@@ -18,7 +18,8 @@ import io.mlgate.iam.eval.PrincipalContext;
  * docs/opa-guardrails.md:
  *
  * <pre>{@code
- * {"principal": {"arn", "accountId", "type", "userId", "userName", "roleArn", "federatingUserArn", "provider",
+ * {"user": "demo-analyst",                              // user name, else the ARN's last part (role session name)
+ *  "principal": {"arn", "accountId", "type", "userId", "userName", "roleArn", "federatingUserArn", "provider",
  *                "orgId", "tags": {}, "sessionTags": {}},
  *  "action": "sagemaker:InvokeEndpoint", "resource": "arn:...",
  *  "resourceTags": {"stage": "experimental"},            // from aws:ResourceTag/*, keys lower-cased
@@ -117,6 +118,8 @@ public final class GuardrailInput {
         public GuardrailInput build() {
             StringBuilder out = new StringBuilder(1024);
             out.append('{');
+            field(out, "user", user(request.principal()));
+            out.append(',');
             principal(out, request.principal());
             out.append(',');
             field(out, "action", request.action());
@@ -198,6 +201,16 @@ public final class GuardrailInput {
             default:
                 return "ImplicitDeny";
         }
+    }
+
+    /** The caller's short name: the IAM user name, else the ARN's last part (a role session's name, "root"). */
+    static String user(PrincipalContext p) {
+        if (p.userName().isPresent()) {
+            return p.userName().get();
+        }
+        String arn = p.arn();
+        int cut = Math.max(arn.lastIndexOf('/'), arn.lastIndexOf(':'));
+        return cut < 0 ? arn : arn.substring(cut + 1);
     }
 
     static String endpointFromArn(String arn) {

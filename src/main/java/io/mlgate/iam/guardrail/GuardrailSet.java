@@ -21,6 +21,11 @@ public final class GuardrailSet implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** A set that never holds a guardrail ({@code mlgate.opa.enabled=false}): reloads change nothing. */
+    public static GuardrailSet disabled() {
+        throw new UnsupportedOperationException("skeleton");
+    }
+
     /** Loads policies/opa/ (and the external OPA of the settings); throws listing every problem. */
     public static GuardrailSet load(Path policiesDir, GuardrailSettings settings)
             throws GuardrailConfigurationException {

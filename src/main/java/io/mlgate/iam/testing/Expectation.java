@@ -4,12 +4,16 @@ import java.util.Optional;
 
 import io.mlgate.iam.eval.Decision;
 
-/** The decision a policy test case expects: one exact outcome, or {@code Deny} meaning either kind of denial. */
+/**
+ * The decision a policy test case expects: one exact IAM outcome, {@code GuardrailDeny} (IAM allowed, an OPA guardrail
+ * denied), or {@code Deny} meaning any kind of denial. {@code Allow} needs IAM and every guardrail to allow.
+ */
 public enum Expectation {
     ALLOW("Allow"),
     IMPLICIT_DENY("ImplicitDeny"),
     EXPLICIT_DENY("ExplicitDeny"),
-    DENY("Deny");
+    DENY("Deny"),
+    GUARDRAIL_DENY("GuardrailDeny");
 
     private final String text;
 
@@ -22,11 +26,25 @@ public enum Expectation {
         return text;
     }
 
-    /** Whether an evaluated outcome satisfies this expectation. */
+    /** Whether an evaluated IAM outcome satisfies this expectation (no guardrails, or they allowed). */
     public boolean isMetBy(Decision.Outcome outcome) {
+        return isMetBy(outcome, false);
+    }
+
+    /**
+     * Whether an evaluated outcome satisfies this expectation.
+     *
+     * @param guardrailDenied an OPA guardrail denied the call IAM allowed (they are not asked when IAM denies)
+     */
+    public boolean isMetBy(Decision.Outcome outcome, boolean guardrailDenied) {
+        boolean allowed = outcome == Decision.Outcome.ALLOW;
         switch (this) {
             case ALLOW:
-                return outcome == Decision.Outcome.ALLOW;
+                return allowed && !guardrailDenied;
+            case GUARDRAIL_DENY:
+                return allowed && guardrailDenied;
+            case DENY:
+                return !allowed || guardrailDenied;
             case IMPLICIT_DENY:
                 return outcome == Decision.Outcome.IMPLICIT_DENY;
             case EXPLICIT_DENY:

@@ -12,9 +12,16 @@ import java.util.Objects;
  * @param name      unique within its suite file
  * @param principal a user or role of the IAM configuration, by ARN or by name
  * @param context   condition keys to their values (a single value is a one-element list)
+ * @param call      what only the OPA guardrails see of the call (target variant, payload size, ...)
  */
 public record PolicyTestCase(String name, String principal, String action, String resource,
-        Map<String, List<String>> context, Expectation expect) {
+        Map<String, List<String>> context, Expectation expect, CallFacts call) {
+
+    /** A case without call facts. */
+    public PolicyTestCase(String name, String principal, String action, String resource,
+                          Map<String, List<String>> context, Expectation expect) {
+        this(name, principal, action, resource, context, expect, CallFacts.NONE);
+    }
 
     public PolicyTestCase {
         Objects.requireNonNull(name, "name");
@@ -22,6 +29,7 @@ public record PolicyTestCase(String name, String principal, String action, Strin
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(expect, "expect");
+        call = call == null ? CallFacts.NONE : call;
         Map<String, List<String>> copy = new LinkedHashMap<>();
         context.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "context key"), List.copyOf(v)));
         context = java.util.Collections.unmodifiableMap(copy);

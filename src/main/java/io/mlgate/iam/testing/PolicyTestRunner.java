@@ -18,6 +18,11 @@ import io.mlgate.iam.eval.PolicyEvaluator;
 import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.PrincipalType;
 import io.mlgate.iam.eval.RequestContext;
+import io.mlgate.iam.guardrail.GuardrailConfigurationException;
+import io.mlgate.iam.guardrail.GuardrailInput;
+import io.mlgate.iam.guardrail.GuardrailResult;
+import io.mlgate.iam.guardrail.GuardrailSet;
+import io.mlgate.iam.guardrail.GuardrailSettings;
 import io.mlgate.iam.json.ConfigurationException;
 import io.mlgate.iam.json.ConfigurationProblem;
 import io.mlgate.iam.policy.IdentityPolicy;
@@ -32,57 +37,94 @@ public final class PolicyTestRunner {
     public static final String SESSION_NAME = "policy-test";
 
     private final IamConfiguration configuration;
+    private final GuardrailSet guardrails;
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
 
     public PolicyTestRunner(IamConfiguration configuration) {
+        this(configuration, GuardrailSet.disabled());
+    }
+
+    /** A runner that also asks the OPA guardrails when IAM allows, as the gateway does. */
+    public PolicyTestRunner(IamConfiguration configuration, GuardrailSet guardrails) {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
+        this.guardrails = Objects.requireNonNull(guardrails, "guardrails");
+    }
+
+    /** {@link #runAll(List, Optional, Optional)} with the default guardrail settings. */
+    public static PolicyTestReport runAll(List<PolicyTestSuite> suites, Optional<Path> policiesOverride)
+            throws PolicyTestSuiteException {
+        return runAll(suites, policiesOverride, Optional.of(GuardrailSettings.defaults()));
     }
 
     /**
      * Runs every case of every suite. Each suite runs against {@code policiesOverride} if given, else the folder its
      * {@code policies:} names, else the parent of the folder holding the suite file (so {@code policies/tests/x.yaml}
      * tests {@code policies/}). Nothing is evaluated unless every configuration loads and every case resolves.
+     * With guardrail settings, the OPA guardrails of each folder's {@code opa/} (and the external OPA server the
+     * settings name) are asked after IAM allows, as in the gateway.
      *
-     * @throws PolicyTestSuiteException if a configuration is invalid or a case names an unknown principal or a
-     *                                  condition key callers cannot set
+     * @param guardrails how to run the OPA guardrails; empty: IAM only
+     * @throws PolicyTestSuiteException if a configuration or its guardrails are invalid, or a case names an unknown
+     *                                  principal or a condition key callers cannot set
      */
-    public static PolicyTestReport runAll(List<PolicyTestSuite> suites, Optional<Path> policiesOverride)
-            throws PolicyTestSuiteException {
+    public static PolicyTestReport runAll(List<PolicyTestSuite> suites, Optional<Path> policiesOverride,
+                                          Optional<GuardrailSettings> guardrails) throws PolicyTestSuiteException {
         List<String> problems = new ArrayList<>();
         Map<Path, Optional<PolicyTestRunner>> runners = new HashMap<>();
         List<Prepared> prepared = new ArrayList<>();
-        for (PolicyTestSuite suite : suites) {
-            Path dir = policiesOverride.or(suite::policies).orElseGet(() -> defaultPolicies(suite.file()));
-            Optional<PolicyTestRunner> runner = runners.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> {
-                try {
-                    return Optional.of(new PolicyTestRunner(ValidatedConfiguration.load(d).configuration()));
-                } catch (ConfigurationException e) {
-                    for (ConfigurationProblem p : e.problems()) {
-                        problems.add(suite.file() + ": policies " + d + ": " + p);
-                    }
-                    return Optional.empty();
-                }
-            });
-            if (runner.isEmpty()) {
-                continue;
+        try {
+            for (PolicyTestSuite suite : suites) {
+                prepare(suite, policiesOverride, guardrails, runners, prepared, problems);
             }
-            for (PolicyTestCase c : suite.cases()) {
-                try {
-                    prepared.add(new Prepared(suite.file(), c, runner.get().request(c)));
-                } catch (IllegalArgumentException e) {
-                    problems.add(suite.file() + ": case '" + c.name() + "': " + e.getMessage());
+            if (!problems.isEmpty()) {
+                throw new PolicyTestSuiteException(problems);
+            }
+            List<CaseResult> results = new ArrayList<>(prepared.size());
+            for (Prepared p : prepared) {
+                results.add(p.runner().result(p.file(), p.testCase(), p.request()));
+            }
+            return new PolicyTestReport(results);
+        } finally {
+            runners.values().forEach(r -> r.ifPresent(runner -> runner.guardrails.close()));
+        }
+    }
+
+    private static void prepare(PolicyTestSuite suite, Optional<Path> policiesOverride,
+                                Optional<GuardrailSettings> guardrails, Map<Path, Optional<PolicyTestRunner>> runners,
+                                List<Prepared> prepared, List<String> problems) {
+        Path dir = policiesOverride.or(suite::policies).orElseGet(() -> defaultPolicies(suite.file()));
+        Optional<PolicyTestRunner> runner = runners.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> {
+            IamConfiguration configuration;
+            try {
+                configuration = ValidatedConfiguration.load(d).configuration();
+            } catch (ConfigurationException e) {
+                for (ConfigurationProblem p : e.problems()) {
+                    problems.add(suite.file() + ": policies " + d + ": " + p);
                 }
+                return Optional.empty();
+            }
+            if (guardrails.isEmpty()) {
+                return Optional.of(new PolicyTestRunner(configuration));
+            }
+            try {
+                return Optional.of(new PolicyTestRunner(configuration, GuardrailSet.load(d, guardrails.get())));
+            } catch (GuardrailConfigurationException e) {
+                for (String p : e.problems()) {
+                    problems.add(suite.file() + ": guardrails " + d.resolve(GuardrailSet.DIRECTORY) + ": " + p);
+                }
+                return Optional.empty();
+            }
+        });
+        if (runner.isEmpty()) {
+            return;
+        }
+        for (PolicyTestCase c : suite.cases()) {
+            try {
+                prepared.add(new Prepared(suite.file(), c, runner.get().request(c), runner.get()));
+            } catch (IllegalArgumentException e) {
+                problems.add(suite.file() + ": case '" + c.name() + "': " + e.getMessage());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new PolicyTestSuiteException(problems);
-        }
-        PolicyEvaluator evaluator = new PolicyEvaluator();
-        List<CaseResult> results = new ArrayList<>(prepared.size());
-        for (Prepared p : prepared) {
-            results.add(result(p.file(), p.testCase(), evaluator.evaluate(p.request())));
-        }
-        return new PolicyTestReport(results);
     }
 
     /** The policies/ folder a suite file tests by default: the parent of the folder holding it. */
@@ -99,11 +141,35 @@ public final class PolicyTestRunner {
      *                                  principal-derived condition key
      */
     public CaseResult run(Path suiteFile, PolicyTestCase testCase) {
-        return result(suiteFile, testCase, evaluator.evaluate(request(testCase)));
+        return result(suiteFile, testCase, request(testCase));
     }
 
-    private static CaseResult result(Path file, PolicyTestCase c, Decision decision) {
-        return new CaseResult(file, c, decision.outcome(), decision.explanation());
+    /** IAM first; when it allows, the guardrails (whose denial overrides the allow), as in the gateway. */
+    private CaseResult result(Path file, PolicyTestCase c, AuthorizationRequest request) {
+        Decision decision = evaluator.evaluate(request);
+        GuardrailResult guarded = GuardrailResult.NONE;
+        if (decision.isAllowed() && !guardrails.isEmpty()) {
+            guarded = guardrails.evaluate(input(request, decision, c.call())).join();
+        }
+        return new CaseResult(file, c, decision.outcome(), decision.explanation(), guarded);
+    }
+
+    /** The guardrail input the gateway would build for this request; the network comes from the context keys. */
+    static GuardrailInput input(AuthorizationRequest request, Decision decision, CallFacts call) {
+        GuardrailInput.Builder input = GuardrailInput.builder(request).iamDecision(decision)
+                .endpoint(null, call.targetVariant(), call.targetModel())
+                .payload(call.payloadBytes(), call.contentType());
+        String vpce = single(request, "aws:SourceVpce");
+        String ip = vpce != null ? single(request, "aws:VpcSourceIp") : single(request, "aws:SourceIp");
+        if (ip != null || vpce != null) {
+            input.network(ip, vpce == null ? null : single(request, "aws:SourceVpc"), vpce);
+        }
+        return input.build();
+    }
+
+    private static String single(AuthorizationRequest request, String key) {
+        List<String> values = request.context().values(key);
+        return values == null || values.size() != 1 ? null : values.get(0);
     }
 
     private AuthorizationRequest request(PolicyTestCase c) {
@@ -157,6 +223,7 @@ public final class PolicyTestRunner {
         return b.build();
     }
 
-    private record Prepared(Path file, PolicyTestCase testCase, AuthorizationRequest request) {
+    private record Prepared(Path file, PolicyTestCase testCase, AuthorizationRequest request,
+                            PolicyTestRunner runner) {
     }
 }

@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class PolicyTestSuiteReader {
 
     private static final Set<String> TOP = Set.of("policies", "cases");
-    private static final Set<String> CASE = Set.of("name", "principal", "action", "resource", "context", "expect");
+    private static final Set<String> CASE = Set.of("name", "principal", "action", "resource", "context", "expect", "call");
+    private static final Set<String> CALL = Set.of("targetVariant", "targetModel", "payloadBytes", "contentType");
     private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private PolicyTestSuiteReader() {
@@ -216,14 +217,15 @@ public final class PolicyTestSuiteReader {
         if (expectText != null) {
             expect = Expectation.parse(expectText).orElse(null);
             if (expect == null) {
-                problems.add(where + ": 'expect' must be Allow, ImplicitDeny, ExplicitDeny or Deny, not '" + expectText + "'");
+                problems.add(where + ": 'expect' must be Allow, ImplicitDeny, ExplicitDeny, Deny or GuardrailDeny, not '" + expectText + "'");
             }
         }
         Map<String, List<String>> context = context(m.get("context"), where, problems);
         if (problems.size() != before) {
             return null;
         }
-        return new PolicyTestCase((String) n, principal, action, resource, context, expect);
+        CallFacts call = call(m.get("call"), where, problems);
+        return new PolicyTestCase((String) n, principal, action, resource, context, expect, call);
     }
 
     private static Map<String, List<String>> context(Object value, String where, List<String> problems) {
@@ -263,6 +265,41 @@ public final class PolicyTestSuiteReader {
             out.put(key, values);
         }
         return out;
+    }
+
+    /** The optional {@code call:} member: facts only the OPA guardrails see. */
+    private static CallFacts call(Object value, String where, List<String> problems) {
+        if (value == null) {
+            return CallFacts.NONE;
+        }
+        if (!(value instanceof Map<?, ?> m)) {
+            problems.add(where + ": 'call' must be an object (targetVariant, targetModel, payloadBytes, contentType)");
+            return CallFacts.NONE;
+        }
+        unknownKeys(m, CALL, where + ": call", problems);
+        String[] texts = new String[3];
+        String[] names = {"targetVariant", "targetModel", "contentType"};
+        for (int i = 0; i < names.length; i++) {
+            Object v = m.get(names[i]);
+            if (v == null) {
+                continue;
+            }
+            if (v instanceof String s && !s.isBlank()) {
+                texts[i] = s;
+            } else {
+                problems.add(where + ": call." + names[i] + " must be non-empty text");
+            }
+        }
+        long bytes = -1;
+        Object b = m.get("payloadBytes");
+        if (b != null) {
+            if ((b instanceof Integer || b instanceof Long) && ((Number) b).longValue() >= 0) {
+                bytes = ((Number) b).longValue();
+            } else {
+                problems.add(where + ": call.payloadBytes must be a whole number of bytes (0 or more)");
+            }
+        }
+        return new CallFacts(texts[0], texts[1], bytes, texts[2]);
     }
 
     private static String scalar(Object v) {
