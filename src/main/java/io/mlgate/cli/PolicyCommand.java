@@ -1,5 +1,7 @@
 package io.mlgate.cli;
 
+import io.mlgate.iam.guardrail.GuardrailConfigurationException;
+import io.mlgate.iam.guardrail.GuardrailSet;
 import io.mlgate.iam.json.ConfigurationProblem;
 import io.mlgate.iam.sim.PolicySimulator;
 import io.mlgate.iam.sim.SimulationInputException;
@@ -40,6 +42,13 @@ final class PolicyCommand implements Runnable {
                 description = "simulation input: a JSON object, a JSON array of objects, or JSON Lines; - for stdin")
         String input;
 
+        @Option(names = "--opa", paramLabel = "DIR",
+                description = "also ask the OPA guardrails of this folder (a policies/ folder, whose opa/ is used, or an opa/ folder itself) when IAM allows; each result then shows both decisions")
+        Path opaDir;
+
+        @picocli.CommandLine.Mixin
+        OpaOptions opa = new OpaOptions();
+
         @Override
         public Integer call() {
             PrintStream out = System.out;
@@ -59,20 +68,48 @@ final class PolicyCommand implements Runnable {
                 return INVALID_INPUT;
             }
             List<SimulationResult> results;
+            GuardrailSet guardrails = null;
             try {
-                results = new PolicySimulator().simulate(text, name);
+                if (opaDir != null || opa.url != null) {
+                    guardrails = GuardrailSet.load(policiesFolder(opaDir), opa.settings());
+                }
+                results = (guardrails == null ? new PolicySimulator() : new PolicySimulator(guardrails))
+                        .simulate(text, name);
+            } catch (GuardrailConfigurationException e) {
+                err.println("invalid OPA guardrails (" + e.problems().size()
+                        + (e.problems().size() == 1 ? " problem" : " problems") + "):");
+                for (String p : e.problems()) {
+                    err.println("  " + p);
+                }
+                return INVALID_INPUT;
             } catch (SimulationInputException e) {
                 err.println("invalid simulation input (" + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems") + "):");
                 for (ConfigurationProblem p : e.problems()) {
                     err.println("  " + p);
                 }
                 return INVALID_INPUT;
+            } finally {
+                if (guardrails != null) {
+                    guardrails.close();
+                }
             }
             for (SimulationResult r : results) {
                 out.println(r.toJson());
             }
             out.flush();
             return 0;
+        }
+
+        /** The policies folder whose opa/ holds the guardrails: DIR itself, or its parent when DIR is an opa/ folder. */
+        private static Path policiesFolder(Path dir) {
+            if (dir == null) {
+                return null; // only the OPA server of --opa-url
+            }
+            if (!Files.isDirectory(dir.resolve(GuardrailSet.DIRECTORY))
+                    && GuardrailSet.DIRECTORY.equals(String.valueOf(dir.toAbsolutePath().normalize().getFileName()))) {
+                return dir.toAbsolutePath().normalize().getParent();
+            }
+            return dir;
         }
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code mlgate policy test DIR|FILE [--policies DIR]}: runs policy test suites (docs/policy-tests.md), prints each
+ * {@code mlgate policy test DIR|FILE [--policies DIR] [--no-opa] [--opa-*]}: runs policy test suites
+ * (docs/policy-tests.md) against the IAM files and the OPA guardrails of the policies folder's opa/, prints each
  * failure with its explanation and a last line {@code N passed, N failed}; exits 0 if all pass, 1 if any fail, 2 for
  * invalid suites or configuration.
  */
@@ -36,6 +37,12 @@ final class PolicyTestCommand implements Callable<Integer> {
             description = "the policies/ folder to test against (default: the suite's 'policies:', else the parent of the suite's folder)")
     String policies;
 
+    @Option(names = "--no-opa", description = "test IAM alone, without the OPA guardrails of the policies folder's opa/")
+    boolean noOpa;
+
+    @picocli.CommandLine.Mixin
+    OpaOptions opa = new OpaOptions();
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -43,7 +50,8 @@ final class PolicyTestCommand implements Callable<Integer> {
         PolicyTestReport report;
         try {
             List<PolicyTestSuite> read = PolicyTestSuiteReader.readAll(resolve(suites));
-            report = PolicyTestRunner.runAll(read, Optional.ofNullable(policies).map(PolicyTestCommand::resolve));
+            report = PolicyTestRunner.runAll(read, Optional.ofNullable(policies).map(PolicyTestCommand::resolve),
+                    noOpa ? Optional.empty() : Optional.of(opa.settings()));
         } catch (PolicyTestSuiteException e) {
             err.println("invalid policy test suites (" + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems") + "):");
             for (String p : e.problems()) {

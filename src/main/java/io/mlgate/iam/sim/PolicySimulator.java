@@ -1,5 +1,9 @@
 package io.mlgate.iam.sim;
 
+import io.mlgate.iam.guardrail.GuardrailInput;
+import io.mlgate.iam.guardrail.GuardrailResult;
+import io.mlgate.iam.guardrail.GuardrailSet;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +25,18 @@ import io.mlgate.iam.json.SourceValue;
 public final class PolicySimulator {
 
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
+    private final GuardrailSet guardrails;
 
     public PolicySimulator() {
+        this.guardrails = null;
+    }
+
+    /**
+     * A simulator that also asks these OPA guardrails when IAM allows (as the gateway does) and reports both
+     * decisions. The caller keeps ownership of the set (and closes it).
+     */
+    public PolicySimulator(GuardrailSet guardrails) {
+        this.guardrails = java.util.Objects.requireNonNull(guardrails, "guardrails");
     }
 
     /**
@@ -52,6 +66,23 @@ public final class PolicySimulator {
     /** Evaluates one request (built by the caller) and reports it the way the simulator does. */
     public SimulationResult simulate(AuthorizationRequest request) {
         Decision decision = evaluator.evaluate(request);
+        SimulationResult iam = simulateIam(request, decision);
+        if (guardrails == null) {
+            return iam;
+        }
+        GuardrailResult guarded = GuardrailResult.NONE;
+        if (SimulationResult.ALLOW.equals(iam.decision())) {
+            guarded = guardrails.evaluate(GuardrailInput.builder(request).iamDecision(decision).build()).join();
+        }
+        String explanation = iam.explanation();
+        if (!guarded.allowed()) {
+            explanation = guarded.accessDeniedMessage(request.principal().arn(), request.action(), request.resource())
+                    + " (IAM: " + iam.explanation() + ")";
+        }
+        return new SimulationResult(iam.decision(), iam.matchedStatements(), explanation, guarded);
+    }
+
+    private SimulationResult simulateIam(AuthorizationRequest request, Decision decision) {
         List<MatchedStatement> matched = new ArrayList<>();
         for (DecidingStatement s : decision.statements()) {
             matched.add(new MatchedStatement(s.policyType().id(), s.policyName(), s.statementIndex(),
