@@ -27,6 +27,7 @@ import io.mlgate.iam.eval.PrincipalContext;
  *  "endpoint": {"name", "targetVariant", "targetModel"},
  *  "payload": {"bytes": 123, "contentType": "text/csv"},
  *  "network": {"sourceIp", "vpcId", "vpcEndpointId"},
+ *  "time": {"epochSeconds": 1795000000, "hourUtc": 14, "minuteUtc": 5, "weekdayUtc": "Friday"},  // aws:EpochTime
  *  "iam": {"decision": "Allow"|"ExplicitDeny"|"ImplicitDeny", "policyType": "identity", "statements": ["..."]}}
  * }</pre>
  *
@@ -173,6 +174,7 @@ public final class GuardrailInput {
                 optional(out, n, "vpcEndpointId", vpcEndpointId);
                 out.append('}');
             }
+            time(out, request);
             if (iam != null) {
                 out.append(",\"iam\":{");
                 field(out, "decision", decisionText(iam.outcome()));
@@ -189,6 +191,33 @@ public final class GuardrailInput {
             out.append('}');
             return new GuardrailInput(out.toString());
         }
+    }
+
+    private static final String[] WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+        "Sunday"};
+
+    /**
+     * The request time of aws:EpochTime broken into UTC fields, so working-hours rules need no time builtin (the Wasm
+     * target implements only some of them).
+     */
+    private static void time(StringBuilder out, AuthorizationRequest request) {
+        List<String> epoch = request.context().values("aws:EpochTime");
+        if (epoch == null || epoch.size() != 1) {
+            return;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(epoch.get(0));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        long days = Math.floorDiv(seconds, 86_400L);
+        long secondOfDay = Math.floorMod(seconds, 86_400L);
+        int weekday = (int) Math.floorMod(days + 3, 7L); // 1970-01-01 was a Thursday (index 3 from Monday)
+        out.append(",\"time\":{\"epochSeconds\":").append(seconds)
+                .append(",\"hourUtc\":").append(secondOfDay / 3600)
+                .append(",\"minuteUtc\":").append(secondOfDay % 3600 / 60)
+                .append(",\"weekdayUtc\":\"").append(WEEKDAYS[weekday]).append("\"}");
     }
 
     /** The IAM outcome as policy tests and the simulator spell it. */
