@@ -52,7 +52,7 @@ class PolicyTestCommandTest extends ConsoleCapture {
         assertThat(run("policy", "test", suite.toString(), "--policies", "policies")).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("invalid policy test suites (1 problem):")
-                .contains(suite + ": case 'typo': 'expect' must be Allow, ImplicitDeny, ExplicitDeny or Deny, not 'Denied'");
+                .contains(suite + ": case 'typo': 'expect' must be Allow, ImplicitDeny, ExplicitDeny, Deny or GuardrailDeny, not 'Denied'");
     }
 
     @Test
