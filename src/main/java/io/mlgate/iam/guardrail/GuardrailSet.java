@@ -102,6 +102,11 @@ public final class GuardrailSet implements AutoCloseable {
         return current.names;
     }
 
+    /** The folder's guardrails in force (for tests). */
+    List<WasmGuardrail> wasmGuardrails() {
+        return current.folder;
+    }
+
     /** Whether no guardrail is in force. */
     public boolean isEmpty() {
         return current.all.length == 0;
