@@ -2,7 +2,6 @@ package io.mlgate.iam.guardrail;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -316,7 +315,9 @@ public final class GuardrailInput {
         out.append(']');
     }
 
-    /** Appends a JSON string literal (RFC 8259 escaping; non-ASCII kept as is, the text is UTF-8). */
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Appends a JSON string literal (RFC 8259), pure ASCII: everything outside printable ASCII as {@code \\uXXXX}. */
     static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -338,8 +339,12 @@ public final class GuardrailInput {
                     out.append("\\t");
                     break;
                 default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c) && !validSurrogate(s, i)) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    if (c < 0x20 || c > 0x7e) {
+                        // ASCII only: the Wasm SDK sizes the input with the platform charset; a lone surrogate
+                        // becomes U+FFFD so the text stays valid UTF-16 (and JSON)
+                        char e = Character.isSurrogate(c) && !validSurrogate(s, i) ? '\uFFFD' : c;
+                        out.append("\\u").append(HEX[e >> 12 & 0xF]).append(HEX[e >> 8 & 0xF])
+                                .append(HEX[e >> 4 & 0xF]).append(HEX[e & 0xF]);
                     } else {
                         out.append(c);
                     }

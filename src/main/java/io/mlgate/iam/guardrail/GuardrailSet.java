@@ -35,6 +35,7 @@ public final class GuardrailSet implements AutoCloseable {
     private final Object reloadLock = new Object();
     private volatile Snapshot current;
     private boolean closed;
+    private boolean disabled;
 
     /** A set without guardrails (every evaluation is {@link GuardrailResult#NONE}). */
     public GuardrailSet(GuardrailSettings settings) {
@@ -49,14 +50,19 @@ public final class GuardrailSet implements AutoCloseable {
 
     /** A set that never holds a guardrail ({@code mlgate.opa.enabled=false}): reloads change nothing. */
     public static GuardrailSet disabled() {
-        throw new UnsupportedOperationException("skeleton");
+        GuardrailSet set = new GuardrailSet(GuardrailSettings.defaults());
+        set.disabled = true;
+        return set;
     }
 
-    /** Loads policies/opa/ (and the external OPA of the settings); throws listing every problem. */
+    /**
+     * Loads policies/opa/ (and the external OPA of the settings); throws listing every problem.
+     *
+     * @param policiesDir the policies folder whose opa/ holds the Wasm guardrails; null: only the external OPA
+     */
     public static GuardrailSet load(Path policiesDir, GuardrailSettings settings)
             throws GuardrailConfigurationException {
-        // the integrator plugs RestGuardrail::create here
-        return load(policiesDir, settings, s -> null);
+        return load(policiesDir, settings, RestGuardrail::create);
     }
 
     /**
@@ -65,7 +71,8 @@ public final class GuardrailSet implements AutoCloseable {
      */
     static GuardrailSet load(Path policiesDir, GuardrailSettings settings,
                              Function<GuardrailSettings, Guardrail> external) throws GuardrailConfigurationException {
-        List<WasmGuardrail> folder = GuardrailLoader.load(policiesDir, settings);
+        List<WasmGuardrail> folder = policiesDir == null ? new ArrayList<>()
+                : GuardrailLoader.load(policiesDir, settings);
         Guardrail rest = null;
         if (settings.restUrl() != null) {
             String problem = null;
@@ -84,12 +91,15 @@ public final class GuardrailSet implements AutoCloseable {
             }
         }
         GuardrailSet set = new GuardrailSet(settings, folder, rest);
-        LOG.info("guardrails in force: {}", set.names());
+        LOG.debug("guardrails in force: {}", set.names());
         return set;
     }
 
     /** Loads policies/opa/ again and swaps atomically; on failure the previous guardrails stay in force. */
     public void reload(Path policiesDir) throws GuardrailConfigurationException {
+        if (disabled) {
+            return;
+        }
         synchronized (reloadLock) {
             if (closed) {
                 throw new GuardrailConfigurationException(List.of("the guardrail set is closed"));
@@ -98,7 +108,7 @@ public final class GuardrailSet implements AutoCloseable {
             Snapshot previous = current;
             current = new Snapshot(folder, external);
             previous.retire();
-            LOG.info("guardrails reloaded: {}", current.names);
+            LOG.debug("guardrails reloaded: {}", current.names);
         }
     }
 
@@ -198,6 +208,9 @@ public final class GuardrailSet implements AutoCloseable {
     @Override
     public void close() {
         Snapshot previous;
+        if (disabled) {
+            return;
+        }
         synchronized (reloadLock) {
             if (closed) {
                 return;

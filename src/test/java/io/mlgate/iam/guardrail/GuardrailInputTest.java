@@ -98,6 +98,8 @@ class GuardrailInputTest {
         assertThat(input.at("/endpoint/name").asString()).startsWith("quote\" back\\slash \n\t\u0001")
                 .endsWith("emoji\uD83D\uDE00");
         assertThat(json).doesNotContain("\n").doesNotContain("\u0001");
+        assertThat(json.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)).as("pure printable ASCII").isTrue();
+        assertThat(input.at("/endpoint/name").asString()).contains("lone\uFFFD");
     }
 
     @Test

@@ -239,8 +239,25 @@ class GuardrailSetTest {
             assertThat(external.closed).isFalse();
         }
         assertThat(external.closed).isTrue();
-        assertThatThrownBy(() -> GuardrailSet.load(root, withUrl))
+        assertThatThrownBy(() -> GuardrailSet.load(root, withUrl, s -> null))
                 .isInstanceOf(GuardrailConfigurationException.class).hasMessageContaining("mlgate.opa.url");
+        try (GuardrailSet set = GuardrailSet.load(root, withUrl)) {
+            assertThat(set.names()).as("the public load plugs the REST client")
+                    .containsExactly("opa:demo.wasm", "opa-rest:http://127.0.0.1:8181/v1/data/mlgate");
+        }
+    }
+
+    @Test
+    void aDisabledSetNeverHoldsAGuardrailWhateverTheFolderHolds() throws Exception {
+        writeBare(root, "demo", ALICE_ADMIN);
+        try (GuardrailSet set = GuardrailSet.disabled()) {
+            set.reload(root);
+            assertThat(set.isEmpty()).isTrue();
+            assertThat(decide(set, ALICE).evaluated()).isFalse();
+        }
+        try (GuardrailSet set = GuardrailSet.load(null, settings())) {
+            assertThat(set.isEmpty()).as("no folder given: only an external OPA could be in force").isTrue();
+        }
     }
 
     @Test
