@@ -21,13 +21,16 @@ wasm_jar=$(ls ~/.m2/repository/com/styra/opa/opa-java-wasm/*/opa-java-wasm-*.jar
 unzip -p "$wasm_jar" demo-policy.wasm > "$work/policies/opa/demo.wasm"
 echo '{"role": {"demo-analyst": "admin"}}' > "$work/policies/opa/demo.data.json"
 
-java -jar target/mlgate.jar serve --port 18443 --mlgate.management.port=0 > target/bench-opa-off.log 2>&1 &
+# each gateway holds its own audit folder (a folder has one writer)
+java -jar target/mlgate.jar serve --port 18443 --mlgate.management.port=0 --mlgate.audit-dir="$work/audit-off" \
+  > target/bench-opa-off.log 2>&1 &
 off=$!
-java -jar target/mlgate.jar serve --port 18444 --mlgate.management.port=0 \
+java -jar target/mlgate.jar serve --port 18444 --mlgate.management.port=0 --mlgate.audit-dir="$work/audit-on" \
   --mlgate.policies-dir="$work/policies" > target/bench-opa-on.log 2>&1 &
 on=$!
 for log in target/bench-opa-off.log target/bench-opa-on.log; do
   for _ in $(seq 90); do grep -q "mlgate is serving" "$log" 2>/dev/null && break; sleep 1; done
+  grep -q "mlgate is serving" "$log" || { echo "a gateway did not start: $log" >&2; exit 1; }
 done
 
 run() { # port connections seconds -> "rps p50 p99"
