@@ -1,5 +1,7 @@
 package io.mlgate.iam.guardrail;
 
+import io.mlgate.sts.MutableClock;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -7,11 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -53,7 +52,7 @@ class RestGuardrailTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<RestGuardrail> guardrails = new ArrayList<>();
     private volatile Responder responder = answer(200, ALLOW);
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @BeforeEach
     void start() throws IOException {
@@ -493,29 +492,5 @@ class RestGuardrailTest {
         assertThat(d.reasons()).containsExactly("the guardrail is closed");
         assertThat(hits.get()).isEqualTo(1);
         assertThat(g.cachedDecisions()).isZero();
-    }
-
-    /** A clock the test moves. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
