@@ -74,8 +74,8 @@ export function auditView(root: HTMLElement): () => void {
   const searchError = h('p', { class: 'error', role: 'alert' });
   const tbody = h('tbody', {});
   const table = h('table', { testid: 'audit-results', class: 'grid' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'Source'), h('th', {}, 'User'),
-      h('th', {}, 'Access key'), h('th', {}, 'Error'))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'User'), h('th', {}, 'Error'),
+      h('th', {}, 'Access key'), h('th', {}, 'Source'))),
     tbody);
   const more = h('button', { type: 'button', hidden: true }, 'Load more');
   const detail = h('section', { class: 'card detail', hidden: true });
@@ -139,8 +139,8 @@ export function auditView(root: HTMLElement): () => void {
           'data-event-id': ev.EventId,
         },
         h('td', { class: 'nowrap' }, timeText(ev.EventTime)), h('td', {}, ev.EventName),
-        h('td', { class: 'muted' }, ev.EventSource ?? ''), h('td', {}, ev.Username ?? ''),
-        h('td', { class: 'mono' }, key), h('td', { class: 'err' }, errorCode));
+        h('td', { class: 'nowrap' }, ev.Username ?? ''), h('td', { class: 'err' }, errorCode),
+        h('td', { class: 'mono' }, key), h('td', { class: 'muted' }, ev.EventSource ?? ''));
         const open = () => openDetail(ev, rec, key, row);
         row.addEventListener('click', open);
         row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });

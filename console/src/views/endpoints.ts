@@ -38,6 +38,10 @@ interface VariantMetrics {
 }
 
 const REFRESH_MS = 5000;
+/** The model store's key (EndpointCatalog.MODEL_KEY_ALIAS): the artifacts' key when the config names none. */
+const MODEL_STORE_KEY = 'alias/mlgate/models';
+/** The key status is read again at most this often (each read is two audited KMS calls). */
+const KEY_REFRESH_MS = 30000;
 
 function micros(us: number): string {
   if (!Number.isFinite(us)) return '–';
@@ -52,7 +56,7 @@ export function endpointsView(root: HTMLElement): () => void {
   let alive = true;
   let selected: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
-  let keyCache: { config: string; node: HTMLElement } | null = null;
+  let keyCache: { config: string; node: HTMLElement; at: number } | null = null;
 
   const tbody = h('tbody', {});
   const table = h('table', { testid: 'endpoints-table', class: 'grid' },
@@ -83,30 +87,33 @@ export function endpointsView(root: HTMLElement): () => void {
     }
   }
 
-  async function keyStatus(configName: string, keyId: string | undefined): Promise<HTMLElement> {
-    if (keyCache && keyCache.config === configName) return keyCache.node;
+  /** The artifacts' key: Enabled/Disabled and rotation on/off (cached per endpoint configuration). */
+  async function keyStatus(configName: string, configKey: string | undefined): Promise<HTMLElement> {
+    if (keyCache && keyCache.config === configName && Date.now() - keyCache.at < KEY_REFRESH_MS) return keyCache.node;
+    const source = configKey ? 'endpoint configuration KmsKeyId' : `model store key ${MODEL_STORE_KEY}`;
+    const keyId = configKey || MODEL_STORE_KEY;
     let node: HTMLElement;
-    if (!keyId) {
-      node = h('p', { testid: 'endpoint-key-status', 'data-key-state': 'none', class: 'muted' }, 'No KMS key configured for this endpoint configuration.');
-    } else {
+    try {
+      const d = await kms<{ KeyMetadata?: { KeyId?: string; Arn?: string; Enabled?: boolean; KeyState?: string } }>('DescribeKey', { KeyId: keyId });
+      const md = d.KeyMetadata ?? {};
+      let rotation = 'unknown';
       try {
-        const d = await kms<{ KeyMetadata?: { KeyId?: string; Arn?: string; Enabled?: boolean; KeyState?: string; Description?: string } }>('DescribeKey', { KeyId: keyId });
-        const md = d.KeyMetadata ?? {};
-        let rotation = 'unknown';
-        try {
-          const r = await kms<{ KeyRotationEnabled?: boolean }>('GetKeyRotationStatus', { KeyId: md.KeyId ?? keyId });
-          rotation = r.KeyRotationEnabled ? 'on' : 'off';
-        } catch (e) {
-          rotation = `unknown (${errorText(e)})`;
-        }
-        const enabled = md.Enabled ? 'Enabled' : 'Disabled';
-        node = h('p', { testid: 'endpoint-key-status', 'data-key-state': md.KeyState ?? enabled, 'data-rotation': rotation.split(' ')[0], class: md.Enabled ? 'good' : 'bad' },
-          h('span', { class: 'mono' }, md.Arn ?? keyId), ' · ', h('strong', {}, enabled), md.KeyState ? ` (${md.KeyState})` : '', ` · rotation ${rotation}`);
+        const r = await kms<{ KeyRotationEnabled?: boolean }>('GetKeyRotationStatus', { KeyId: md.KeyId ?? keyId });
+        rotation = r.KeyRotationEnabled ? 'on' : 'off';
       } catch (e) {
-        node = h('p', { testid: 'endpoint-key-status', 'data-key-state': 'error', class: 'error' }, `${keyId}: ${errorText(e)}`);
+        rotation = `unknown (${errorText(e)})`;
       }
+      const enabled = md.Enabled ? 'Enabled' : 'Disabled';
+      node = h('p', {
+        testid: 'endpoint-key-status', 'data-key-state': md.KeyState ?? enabled, 'data-rotation': rotation.split(' ')[0],
+        class: md.Enabled ? 'good' : 'bad',
+      },
+      h('strong', {}, enabled), md.KeyState && md.KeyState !== enabled ? ` (${md.KeyState})` : '', ` · rotation ${rotation} · `,
+      h('span', { class: 'mono' }, md.Arn ?? keyId), h('span', { class: 'muted' }, ` (${source})`));
+    } catch (e) {
+      node = h('p', { testid: 'endpoint-key-status', 'data-key-state': 'error', class: 'error' }, `${keyId}: ${errorText(e)}`);
     }
-    keyCache = { config: configName, node };
+    keyCache = { config: configName, node, at: Date.now() };
     return node;
   }
 

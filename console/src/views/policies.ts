@@ -70,6 +70,8 @@ export function policiesView(root: HTMLElement): () => void {
   const saveResult = h('p', { testid: 'policy-save-result', class: 'result', role: 'status' });
 
   let findingMarkers: HTMLElement[] = [];
+  /** Set by the simulator: forgets its result when the document changes. */
+  let onDocumentChange: () => void = () => {};
   let statementMarkers: HTMLElement[] = [];
   let lineCount = 0;
 
@@ -166,6 +168,7 @@ export function policiesView(root: HTMLElement): () => void {
   textarea.addEventListener('input', () => {
     documentText = textarea.value;
     statementMarkers = []; // they point into the old text
+    onDocumentChange();
     renderMarkers();
     validateSoon();
   });
@@ -215,6 +218,15 @@ export function policiesView(root: HTMLElement): () => void {
   const simError = h('p', { class: 'error', role: 'alert' });
   const simMissing = h('p', { class: 'muted' });
 
+  onDocumentChange = () => {
+    if (simDecision.textContent || simMatched.childElementCount) {
+      simDecision.textContent = '';
+      simDecision.className = 'decision';
+      fill(simMatched);
+      simMissing.textContent = '';
+    }
+  };
+
   simRun.addEventListener('click', async () => {
     simError.textContent = '';
     simMissing.textContent = '';
@@ -257,7 +269,7 @@ export function policiesView(root: HTMLElement): () => void {
           class: 'matched-statement', tabindex: 0, 'data-start-line': sl || '', 'data-end-line': el || '',
           onclick: () => sl && goTo(sl, start ? Number(xText(start, 'Column')) : 1),
         }, h('span', { class: 'code-name' }, xText(m, 'SourcePolicyId') || 'policy'), ' ',
-        h('span', { class: 'muted' }, xText(m, 'SourcePolicyType')), ' ',
+        xText(m, 'SourcePolicyType') && xText(m, 'SourcePolicyType') !== 'none' ? h('span', { class: 'muted' }, xText(m, 'SourcePolicyType')) : null, ' ',
         sl ? h('span', { class: 'loc' }, `lines ${sl}–${el}`) : null);
       }));
       const missing = xMembers(result, 'MissingContextValues').map((m) => m.textContent ?? '');
