@@ -331,6 +331,16 @@ class ConsoleIntegrationTest {
                 document.replace("InvokeEndpont", "InvokeEndpoint"), "PolicyType", "RESOURCE_POLICY")));
         assertThat(resource.path("Findings").toString()).as("a resource policy needs a Principal")
                 .contains("\"ERROR\"");
+
+        // the console's own actions are in the validator's catalogue
+        JsonNode own = ok(admin, "ValidatePolicy", JSON.writeValueAsString(Map.of("PolicyDocument",
+                document.replace("sagemaker:InvokeEndpont", "mlgate:RunPolicyTests"), "PolicyType",
+                "IDENTITY_POLICY")));
+        assertThat(own.path("Findings").toString()).doesNotContain("UNKNOWN_ACTION");
+        JsonNode typo = ok(admin, "ValidatePolicy", JSON.writeValueAsString(Map.of("PolicyDocument",
+                document.replace("sagemaker:InvokeEndpont", "mlgate:RunPolicyTest"), "PolicyType",
+                "IDENTITY_POLICY")));
+        assertThat(typo.path("Findings").toString()).contains("UNKNOWN_ACTION");
     }
 
     @Test
