@@ -68,7 +68,7 @@ export function endpointsView(root: HTMLElement): () => void {
   const detail = h('section', { class: 'card endpoint-detail', hidden: true });
   const openName = h('input', { id: 'endpoint-open', testid: 'endpoint-open-name', placeholder: 'endpoint name', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Endpoint name' });
   const openForm = h('form', { class: 'row open-endpoint' }, openName, h('button', { type: 'submit', testid: 'endpoint-open' }, 'Open'),
-    h('span', { class: 'muted' }, 'Endpoints the gateway serves from its own configuration are not listed by ListEndpoints: open them by name.'));
+    h('span', { class: 'muted' }, 'Open an endpoint by name.'));
   openForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const name = openName.value.trim();
@@ -85,6 +85,17 @@ export function endpointsView(root: HTMLElement): () => void {
       if (!alive) return;
       listError.textContent = '';
       const eps = out.Endpoints ?? [];
+      // endpoints of the gateway's own configuration (the demo's iris) are not SageMaker resources: ListEndpoints
+      // leaves them out, ListServedEndpoints has them
+      try {
+        const served = await consoleApi<{ Endpoints?: { EndpointName: string }[] }>('ListServedEndpoints', {});
+        if (!alive) return;
+        for (const s of served.Endpoints ?? []) {
+          if (!eps.some((e) => e.EndpointName === s.EndpointName)) eps.push({ EndpointName: s.EndpointName, EndpointStatus: 'InService' });
+        }
+      } catch (e) {
+        listError.textContent = errorText(e);
+      }
       for (const p of pinned) if (!eps.some((e) => e.EndpointName === p)) eps.push({ EndpointName: p, EndpointStatus: 'Served' });
       fill(tbody, eps.length === 0 ? h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'No endpoints.')) : eps.map((e) => {
         const row = h('tr', {

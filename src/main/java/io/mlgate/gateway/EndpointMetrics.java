@@ -216,6 +216,13 @@ public final class EndpointMetrics {
                                   VariantReading unrouted) {
     }
 
+    /** The names of the endpoints the gateway serves now (its registry), sorted. */
+    public List<String> servedEndpoints() {
+        List<String> names = new ArrayList<>(endpoints.names());
+        names.sort(null);
+        return names;
+    }
+
     /**
      * The metrics of an endpoint the registry knows (registered, or out of service), or empty. Brings the meters in
      * line with the registry first ({@link #refresh()}), so an endpoint no one has called yet shows zeroed variants.

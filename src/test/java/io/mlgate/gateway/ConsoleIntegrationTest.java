@@ -239,6 +239,7 @@ class ConsoleIntegrationTest {
         bodies.put("StartExport", "{\"StartTime\":0,\"EndTime\":1}");
         bodies.put("DescribeExport", "{\"ExportId\":\"exp-0000000000000000\"}");
         bodies.put("GetEndpointMetrics", "{\"EndpointName\":\"iris\"}");
+        bodies.put("ListServedEndpoints", "{}");
         for (Map.Entry<String, String> e : bodies.entrySet()) {
             String op = e.getKey();
             HttpResponse<String> denied = console(analyst, op, e.getValue());
@@ -290,7 +291,8 @@ class ConsoleIntegrationTest {
                 new String[]{"DescribeExport", "{\"ExportId\":\"../../etc\"}"},
                 new String[]{"DescribeExport", "{}"},
                 new String[]{"GetEndpointMetrics", "{\"EndpointName\":\"no_such name\"}"},
-                new String[]{"GetEndpointMetrics", "{}"});
+                new String[]{"GetEndpointMetrics", "{}"},
+                new String[]{"ListServedEndpoints", "{\"EndpointName\":\"iris\"}"});
         for (String[] c : cases) {
             HttpResponse<String> r = console(admin, c[0], c[1]);
             assertError(r, 400, "ValidationException");
@@ -406,6 +408,10 @@ class ConsoleIntegrationTest {
         assertThat(v.path("History").isArray()).isTrue();
         assertThat(v.path("History").size()).as("sampled at start").isGreaterThanOrEqualTo(1);
         assertThat(v.path("Invocation4XXErrors").asLong()).isZero();
+
+        // the demo's iris is served from the gateway's configuration: ListServedEndpoints has it
+        assertThat(ok(admin, "ListServedEndpoints", "{}").path("Endpoints").toString())
+                .contains("{\"EndpointName\":\"iris\"}");
     }
 
     private static int invokeIris(String[] keys) throws Exception {

@@ -62,6 +62,8 @@ import java.util.stream.Stream;
  *       {@code NOT_COVERED}, not failures;</li>
  *   <li>{@code StartExport}, {@code DescribeExport}: background compliance exports ({@link ConsoleExports});</li>
  *   <li>{@code GetEndpointMetrics}: an endpoint's {@link EndpointMetrics} (resource: the endpoint's ARN).</li>
+ *   <li>{@code ListServedEndpoints}: the names of every endpoint the gateway serves, those of its own configuration
+ *       (the demo's {@code iris}) as well as the SageMaker control plane's, which ListEndpoints alone lists.</li>
  * </ul>
  * Inputs are checked strictly in {@link #target} (unknown members, wrong types, out-of-range values are
  * {@code ValidationException}) without I/O; the work happens in {@link #invoke}, which the gateway runs off the
@@ -76,15 +78,16 @@ public final class ConsoleService implements JsonService {
     static final String START_EXPORT = "StartExport";
     static final String DESCRIBE_EXPORT = "DescribeExport";
     static final String ENDPOINT_METRICS = "GetEndpointMetrics";
+    static final String LIST_SERVED = "ListServedEndpoints";
 
     /** The largest policy document ValidatePolicy takes, in UTF-8 bytes. */
     public static final int MAX_POLICY_BYTES = 128 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> OPERATIONS = Set.of(VALIDATE_POLICY, LIST_SUITES, RUN_TESTS, VALIDATE_TRAIL,
-            START_EXPORT, DESCRIBE_EXPORT, ENDPOINT_METRICS);
+            START_EXPORT, DESCRIBE_EXPORT, ENDPOINT_METRICS, LIST_SERVED);
     private static final Set<String> READ_ONLY = Set.of(VALIDATE_POLICY, LIST_SUITES, RUN_TESTS, VALIDATE_TRAIL,
-            DESCRIBE_EXPORT, ENDPOINT_METRICS);
+            DESCRIBE_EXPORT, ENDPOINT_METRICS, LIST_SERVED);
     private static final Map<String, PolicyKind> POLICY_TYPES = Map.of(
             "IDENTITY_POLICY", PolicyKind.IDENTITY,
             "RESOURCE_POLICY", PolicyKind.RESOURCE,
@@ -186,6 +189,7 @@ public final class ConsoleService implements JsonService {
                 parameters.put("format", query.format().wireName());
             }
             case DESCRIBE_EXPORT -> parameters.put("exportId", exportId(body));
+            case LIST_SERVED -> only(body);
             case ENDPOINT_METRICS -> {
                 String name = endpointName(body);
                 parameters.put("endpointName", name);
@@ -211,6 +215,7 @@ public final class ConsoleService implements JsonService {
             case START_EXPORT -> startExport(exportQuery(body));
             case DESCRIBE_EXPORT -> describeExport(exportId(body));
             case ENDPOINT_METRICS -> endpointMetrics(endpointName(body));
+            case LIST_SERVED -> listServed();
             default -> throw new JsonServiceException("UnknownOperationException", 404,
                     "Unknown operation " + operation);
         };
@@ -391,6 +396,15 @@ public final class ConsoleService implements JsonService {
         out.put("NotYetDigested", s.notYetDigested());
         if (s.failureReason() != null) {
             out.put("FailureReason", s.failureReason());
+        }
+        return out;
+    }
+
+    private JsonNode listServed() {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("Endpoints");
+        for (String name : metrics.servedEndpoints()) {
+            list.addObject().put("EndpointName", name);
         }
         return out;
     }

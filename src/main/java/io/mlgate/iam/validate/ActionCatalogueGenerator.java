@@ -38,6 +38,7 @@ public final class ActionCatalogueGenerator {
             "mlgate:DescribeExport",
             "mlgate:GetEndpointMetrics",
             "mlgate:ListPolicyTestSuites",
+            "mlgate:ListServedEndpoints",
             "mlgate:RecordPiiDiscoveryJob",
             "mlgate:RunPolicyTests",
             "mlgate:StartExport",
