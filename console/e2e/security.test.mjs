@@ -4,7 +4,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {
-  launch, browserTest, tid, signIn, signOut, eventually, credentials, consoleUrl, gatewayOrigin, iam,
+  launch, browserTest, tid, signIn, signOut, credentials, consoleUrl, gatewayOrigin, iam,
 } from './lib/harness.mjs';
 
 let browser;
@@ -172,7 +172,10 @@ async function attackerSite(html) {
     response.end(html);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => {
+    server.close(r);
+    server.closeAllConnections(); // Chromium keeps its connection alive, which close() alone would wait for
+  }) };
 }
 
 it('a forged cross-site request is refused and creates no user', async () => {
@@ -214,19 +217,15 @@ it('another origin cannot frame the console', async () => {
   const attacker = await page.context().newPage();
   try {
     const framed = attacker.waitForResponse((r) => r.url() === consoleUrl);
-    await attacker.goto(site.url);
+    await attacker.goto(site.url, { waitUntil: 'load' });
     const response = await framed;
     assert.equal(response.headers()['x-frame-options'], 'DENY');
-    await attacker.waitForTimeout(500);
-    const rendered = await eventually(async () => {
-      const frames = attacker.frames().filter((f) => f !== attacker.mainFrame());
-      if (frames.length === 0) return null;
-      let count = 0;
-      for (const frame of frames) {
-        count += await frame.locator('[data-testid="signin-submit"]').count().catch(() => 0);
-      }
-      return { count };
-    }, 'the iframe exists');
+    // the page's load event waits for its frames: the console's document, or the error page that replaced it
+    await attacker.waitForLoadState('load');
+    const frames = attacker.frames().filter((f) => f !== attacker.mainFrame());
+    assert.equal(frames.length, 1, 'the attacker page has its iframe');
+    assert.notEqual(frames[0].url(), consoleUrl, `the frame shows an error page instead: ${frames[0].url()}`);
+    const rendered = { count: await frames[0].locator('[data-testid="signin-submit"]').count() };
     assert.equal(rendered.count, 0, 'the console did not render inside another origin\'s frame');
   } finally {
     await attacker.close();

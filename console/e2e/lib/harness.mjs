@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -230,9 +231,10 @@ export function signedPost({ profile, service, path: requestPath = '/', body, co
 /** An unsigned request to the gateway. */
 export function send(url, method, headers, body) {
   return new Promise((resolve, reject) => {
-    const request = https.request(url, {
-      method, headers, ca: devCa, rejectUnauthorized: devCa !== undefined, servername: url.hostname,
-    }, (response) => {
+    const options = url.protocol === 'https:'
+      ? { method, headers, ca: devCa, rejectUnauthorized: devCa !== undefined, servername: url.hostname }
+      : { method, headers };
+    const request = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
       const chunks = [];
       response.on('data', (c) => chunks.push(c));
       response.on('end', () => resolve({
