@@ -74,8 +74,8 @@ export function auditView(root: HTMLElement): () => void {
   const searchError = h('p', { class: 'error', role: 'alert' });
   const tbody = h('tbody', {});
   const table = h('table', { testid: 'audit-results', class: 'grid' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'Source'), h('th', {}, 'User'),
-      h('th', {}, 'Access key'), h('th', {}, 'Error'))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'User'), h('th', {}, 'Error'),
+      h('th', {}, 'Access key'), h('th', {}, 'Source'))),
     tbody);
   const more = h('button', { type: 'button', hidden: true }, 'Load more');
   const detail = h('section', { class: 'card detail', hidden: true });
@@ -139,8 +139,8 @@ export function auditView(root: HTMLElement): () => void {
           'data-event-id': ev.EventId,
         },
         h('td', { class: 'nowrap' }, timeText(ev.EventTime)), h('td', {}, ev.EventName),
-        h('td', { class: 'muted' }, ev.EventSource ?? ''), h('td', {}, ev.Username ?? ''),
-        h('td', { class: 'mono' }, key), h('td', { class: 'err' }, errorCode));
+        h('td', { class: 'nowrap' }, ev.Username ?? ''), h('td', { class: 'err' }, errorCode),
+        h('td', { class: 'mono' }, key), h('td', { class: 'muted' }, ev.EventSource ?? ''));
         const open = () => openDetail(ev, rec, key, row);
         row.addEventListener('click', open);
         row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
@@ -208,7 +208,9 @@ export function auditView(root: HTMLElement): () => void {
       if (e !== undefined) range['EndTime'] = e;
       const out = await consoleApi<{ Valid: boolean; Summary?: string; Files?: FileStatus[]; Digests?: FileStatus[] }>('ValidateTrail', range);
       if (!alive) return;
-      validateResult.textContent = `${out.Valid ? 'VALID' : 'INVALID'}${out.Summary ? ` — ${out.Summary}` : ''}`;
+      // the summary may itself start with the verdict ("VALID; checked ..."): say it once
+      const summary = (out.Summary ?? '').replace(/^(IN)?VALID[;:,.]?\s*/, '');
+      validateResult.textContent = `${out.Valid ? 'VALID' : 'INVALID'}${summary ? ` — ${summary}` : ''}`;
       validateResult.className = out.Valid ? 'result good' : 'result bad';
       const row = (kind: string, f: FileStatus) => h('li', {
         testid: 'audit-validate-file', 'data-status': f.Status, class: `status-${f.Status.toLowerCase()}`,
@@ -238,11 +240,12 @@ export function auditView(root: HTMLElement): () => void {
     progress.value = 0;
     exportBtn.disabled = true;
     try {
-      const req: Record_ = { Format: format.value };
-      const s = epochSeconds(start.value);
-      const e = epochSeconds(end.value);
-      if (s !== undefined) req['StartTime'] = s;
-      if (e !== undefined) req['EndTime'] = e;
+      // StartExport needs both ends: an empty From is the start of the trail, an empty To is now
+      const req: Record_ = {
+        Format: format.value,
+        StartTime: epochSeconds(start.value) ?? 0,
+        EndTime: epochSeconds(end.value) ?? Math.ceil(Date.now() / 1000),
+      };
       const { ExportId } = await consoleApi<{ ExportId: string }>('StartExport', req);
       if (!ExportId) throw new ApiError('InvalidResponse', 'StartExport returned no ExportId.', 0);
       exportStatus.textContent = 'RUNNING';
@@ -290,7 +293,7 @@ export function auditView(root: HTMLElement): () => void {
         h('p', { class: 'muted' }, 'Validates the log files and digests of the time range above (whole trail when empty).'),
         validateBtn, validateResult, validateFiles),
       h('section', { class: 'card' }, h('h2', {}, 'Compliance export'),
-        h('p', { class: 'muted' }, 'Exports the time range above.'),
+        h('p', { class: 'muted' }, 'Exports the time range above (from the start of the trail / until now when empty).'),
         h('div', { class: 'row' }, format, exportBtn, exportStatus), progress, exportInfo))));
 
   void runSearch(false);

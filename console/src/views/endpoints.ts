@@ -38,6 +38,12 @@ interface VariantMetrics {
 }
 
 const REFRESH_MS = 5000;
+/** Endpoints opened by name (not in ListEndpoints): kept for the page's life. */
+const pinned = new Set<string>();
+/** The model store's key (EndpointCatalog.MODEL_KEY_ALIAS): the artifacts' key when the config names none. */
+const MODEL_STORE_KEY = 'alias/mlgate/models';
+/** The key status is read again at most this often (each read is two audited KMS calls). */
+const KEY_REFRESH_MS = 30000;
 
 function micros(us: number): string {
   if (!Number.isFinite(us)) return '–';
@@ -52,7 +58,7 @@ export function endpointsView(root: HTMLElement): () => void {
   let alive = true;
   let selected: string | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
-  let keyCache: { config: string; node: HTMLElement } | null = null;
+  let keyCache: { config: string; node: HTMLElement; at: number } | null = null;
 
   const tbody = h('tbody', {});
   const table = h('table', { testid: 'endpoints-table', class: 'grid' },
@@ -60,6 +66,18 @@ export function endpointsView(root: HTMLElement): () => void {
   const listError = h('p', { class: 'error', role: 'alert' });
   const refreshed = h('span', { class: 'muted' });
   const detail = h('section', { class: 'card endpoint-detail', hidden: true });
+  const openName = h('input', { id: 'endpoint-open', placeholder: 'endpoint name', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Endpoint name' });
+  const openForm = h('form', { class: 'row open-endpoint' }, openName, h('button', { type: 'submit' }, 'Open'),
+    h('span', { class: 'muted' }, 'Endpoints the gateway serves from its own configuration are not listed by ListEndpoints: open them by name.'));
+  openForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const name = openName.value.trim();
+    if (!name) return;
+    pinned.add(name);
+    selected = name;
+    keyCache = null;
+    void loadList().then(loadDetail);
+  });
 
   async function loadList(): Promise<void> {
     try {
@@ -67,6 +85,7 @@ export function endpointsView(root: HTMLElement): () => void {
       if (!alive) return;
       listError.textContent = '';
       const eps = out.Endpoints ?? [];
+      for (const p of pinned) if (!eps.some((e) => e.EndpointName === p)) eps.push({ EndpointName: p, EndpointStatus: 'Served' });
       fill(tbody, eps.length === 0 ? h('tr', {}, h('td', { colspan: 3, class: 'muted' }, 'No endpoints.')) : eps.map((e) => {
         const row = h('tr', {
           testid: 'endpoint-row', 'data-endpoint': e.EndpointName, tabindex: 0,
@@ -83,30 +102,33 @@ export function endpointsView(root: HTMLElement): () => void {
     }
   }
 
-  async function keyStatus(configName: string, keyId: string | undefined): Promise<HTMLElement> {
-    if (keyCache && keyCache.config === configName) return keyCache.node;
+  /** The artifacts' key: Enabled/Disabled and rotation on/off (cached per endpoint configuration). */
+  async function keyStatus(configName: string, configKey: string | undefined): Promise<HTMLElement> {
+    if (keyCache && keyCache.config === configName && Date.now() - keyCache.at < KEY_REFRESH_MS) return keyCache.node;
+    const source = configKey ? 'endpoint configuration KmsKeyId' : `model store key ${MODEL_STORE_KEY}`;
+    const keyId = configKey || MODEL_STORE_KEY;
     let node: HTMLElement;
-    if (!keyId) {
-      node = h('p', { testid: 'endpoint-key-status', 'data-key-state': 'none', class: 'muted' }, 'No KMS key configured for this endpoint configuration.');
-    } else {
+    try {
+      const d = await kms<{ KeyMetadata?: { KeyId?: string; Arn?: string; Enabled?: boolean; KeyState?: string } }>('DescribeKey', { KeyId: keyId });
+      const md = d.KeyMetadata ?? {};
+      let rotation = 'unknown';
       try {
-        const d = await kms<{ KeyMetadata?: { KeyId?: string; Arn?: string; Enabled?: boolean; KeyState?: string; Description?: string } }>('DescribeKey', { KeyId: keyId });
-        const md = d.KeyMetadata ?? {};
-        let rotation = 'unknown';
-        try {
-          const r = await kms<{ KeyRotationEnabled?: boolean }>('GetKeyRotationStatus', { KeyId: md.KeyId ?? keyId });
-          rotation = r.KeyRotationEnabled ? 'on' : 'off';
-        } catch (e) {
-          rotation = `unknown (${errorText(e)})`;
-        }
-        const enabled = md.Enabled ? 'Enabled' : 'Disabled';
-        node = h('p', { testid: 'endpoint-key-status', 'data-key-state': md.KeyState ?? enabled, 'data-rotation': rotation.split(' ')[0], class: md.Enabled ? 'good' : 'bad' },
-          h('span', { class: 'mono' }, md.Arn ?? keyId), ' · ', h('strong', {}, enabled), md.KeyState ? ` (${md.KeyState})` : '', ` · rotation ${rotation}`);
+        const r = await kms<{ KeyRotationEnabled?: boolean }>('GetKeyRotationStatus', { KeyId: md.KeyId ?? keyId });
+        rotation = r.KeyRotationEnabled ? 'on' : 'off';
       } catch (e) {
-        node = h('p', { testid: 'endpoint-key-status', 'data-key-state': 'error', class: 'error' }, `${keyId}: ${errorText(e)}`);
+        rotation = `unknown (${errorText(e)})`;
       }
+      const enabled = md.Enabled ? 'Enabled' : 'Disabled';
+      node = h('p', {
+        testid: 'endpoint-key-status', 'data-key-state': md.KeyState ?? enabled, 'data-rotation': rotation.split(' ')[0],
+        class: md.Enabled ? 'good' : 'bad',
+      },
+      h('strong', {}, enabled), md.KeyState && md.KeyState !== enabled ? ` (${md.KeyState})` : '', ` · rotation ${rotation} · `,
+      h('span', { class: 'mono' }, md.Arn ?? keyId), h('span', { class: 'muted' }, ` (${source})`));
+    } catch (e) {
+      node = h('p', { testid: 'endpoint-key-status', 'data-key-state': 'error', class: 'error' }, `${keyId}: ${errorText(e)}`);
     }
-    keyCache = { config: configName, node };
+    keyCache = { config: configName, node, at: Date.now() };
     return node;
   }
 
@@ -116,7 +138,21 @@ export function endpointsView(root: HTMLElement): () => void {
     if (!name || loading) return;
     loading = true;
     try {
-      const ep = await sagemaker<{ EndpointName: string; EndpointConfigName?: string; EndpointStatus?: string; ProductionVariants?: ProductionVariant[] }>('DescribeEndpoint', { EndpointName: name });
+      type Described = { EndpointName: string; EndpointConfigName?: string; EndpointStatus?: string; ProductionVariants?: ProductionVariant[] };
+      let ep: Described;
+      try {
+        ep = await sagemaker<Described>('DescribeEndpoint', { EndpointName: name });
+      } catch (e) {
+        // an endpoint the gateway serves from its own configuration (like the demo's iris) is not a SageMaker
+        // control-plane endpoint: show what its metrics say, or the DescribeEndpoint error when they know it neither
+        if (!(e instanceof ApiError) || e.code !== 'ValidationException') throw e;
+        try {
+          await consoleApi('GetEndpointMetrics', { EndpointName: name });
+        } catch {
+          throw e;
+        }
+        ep = { EndpointName: name, EndpointStatus: 'Served' };
+      }
       let cfgVariants: ProductionVariant[] = [];
       let kmsKeyId: string | undefined;
       if (ep.EndpointConfigName) {
@@ -134,7 +170,10 @@ export function endpointsView(root: HTMLElement): () => void {
       const key = await keyStatus(ep.EndpointConfigName ?? '', kmsKeyId);
       if (!alive || selected !== name) return;
       const byName = new Map(metrics.map((m) => [m.VariantName, m]));
-      const variants = ep.ProductionVariants ?? [];
+      const variants: ProductionVariant[] = [...(ep.ProductionVariants ?? [])];
+      for (const m of metrics) {
+        if (!variants.some((v) => v.VariantName === m.VariantName)) variants.push({ VariantName: m.VariantName });
+      }
       const total = metrics.reduce((a, m) => ({
         inv: a.inv + (m.Invocations ?? 0),
         err: a.err + (m.Invocation4XXErrors ?? 0) + (m.Invocation5XXErrors ?? 0),
@@ -148,8 +187,8 @@ export function endpointsView(root: HTMLElement): () => void {
         h('div', { class: 'tiles' },
           h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, 'Invocations'), h('span', { testid: 'metric-invocations', class: 'tile-value' }, metricsError ? '–' : String(total.inv))),
           h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, 'Errors (4xx+5xx)'), h('span', { testid: 'metric-errors', class: `tile-value${total.err ? ' bad' : ''}` }, metricsError ? '–' : String(total.err))),
-          h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, 'Latency p50'), h('span', { testid: 'metric-p50', class: 'tile-value', 'data-us': total.p50 }, metricsError ? '–' : micros(total.p50))),
-          h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, 'Latency p99'), h('span', { testid: 'metric-p99', class: 'tile-value', 'data-us': total.p99 }, metricsError ? '–' : micros(total.p99)))),
+          h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, 'Latency p50'), h('span', { testid: 'metric-p50', class: 'tile-value', 'data-us': total.p50 }, metricsError || total.inv === 0 ? '–' : micros(total.p50))),
+          h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, 'Latency p99'), h('span', { testid: 'metric-p99', class: 'tile-value', 'data-us': total.p99 }, metricsError || total.inv === 0 ? '–' : micros(total.p99)))),
         metricsError ? h('p', { class: 'error' }, metricsError) : null,
         h('h3', {}, 'Variants'),
         h('table', { class: 'grid variants' },
@@ -165,7 +204,7 @@ export function endpointsView(root: HTMLElement): () => void {
               h('td', {}, num(v.CurrentInstanceCount)),
               h('td', {}, m ? String(m.Invocations) : '–'),
               h('td', {}, m ? `${m.Invocation4XXErrors} / ${m.Invocation5XXErrors}` : '–'),
-              h('td', {}, m ? `${micros(m.ModelLatencyP50)} / ${micros(m.ModelLatencyP90)} / ${micros(m.ModelLatencyP99)}` : '–'),
+              h('td', {}, m && m.Invocations > 0 ? `${micros(m.ModelLatencyP50)} / ${micros(m.ModelLatencyP90)} / ${micros(m.ModelLatencyP99)}` : '–'),
               h('td', {}, loaded === undefined ? '–' : Array.isArray(loaded) ? loaded.join(', ') : String(loaded)));
           }))),
         h('h3', {}, 'Last 10 minutes (10 s samples)'),
@@ -193,7 +232,7 @@ export function endpointsView(root: HTMLElement): () => void {
   }
 
   root.replaceChildren(h('div', { class: 'endpoints' },
-    h('section', { class: 'card' }, h('header', { class: 'card-head' }, h('h2', {}, 'Endpoints'), refreshed), table, listError),
+    h('section', { class: 'card' }, h('header', { class: 'card-head' }, h('h2', {}, 'Endpoints'), refreshed), table, listError, openForm),
     detail));
 
   void loadList();

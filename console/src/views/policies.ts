@@ -70,6 +70,8 @@ export function policiesView(root: HTMLElement): () => void {
   const saveResult = h('p', { testid: 'policy-save-result', class: 'result', role: 'status' });
 
   let findingMarkers: HTMLElement[] = [];
+  /** Set by the simulator: forgets its result when the document changes. */
+  let onDocumentChange: () => void = () => {};
   let statementMarkers: HTMLElement[] = [];
   let lineCount = 0;
 
@@ -166,6 +168,7 @@ export function policiesView(root: HTMLElement): () => void {
   textarea.addEventListener('input', () => {
     documentText = textarea.value;
     statementMarkers = []; // they point into the old text
+    onDocumentChange();
     renderMarkers();
     validateSoon();
   });
@@ -209,11 +212,21 @@ export function policiesView(root: HTMLElement): () => void {
     testid: 'sim-context', id: 'sim-context', rows: 3, spellcheck: 'false', wrap: 'off',
     placeholder: 'aws:SourceIp=10.0.0.1\naws:MultiFactorAuthPresent=true\naws:MultiFactorAuthAge (numeric)=300',
   });
+  const simPrincipal = h('input', { id: 'sim-principal', placeholder: 'optional: arn:aws:iam::123456789012:user/demo-analyst', autocomplete: 'off', spellcheck: 'false' });
   const simRun = h('button', { testid: 'sim-run', type: 'button', class: 'primary' }, 'Simulate');
   const simDecision = h('strong', { testid: 'sim-decision', class: 'decision' });
   const simMatched = h('ul', { testid: 'sim-matched', class: 'matched' });
   const simError = h('p', { class: 'error', role: 'alert' });
   const simMissing = h('p', { class: 'muted' });
+
+  onDocumentChange = () => {
+    if (simDecision.textContent || simMatched.childElementCount) {
+      simDecision.textContent = '';
+      simDecision.className = 'decision';
+      fill(simMatched);
+      simMissing.textContent = '';
+    }
+  };
 
   simRun.addEventListener('click', async () => {
     simError.textContent = '';
@@ -223,10 +236,13 @@ export function policiesView(root: HTMLElement): () => void {
     fill(simMatched);
     simRun.disabled = true;
     try {
+      const principal = simPrincipal.value.trim();
       const params: Record<string, string | undefined> = {
         'PolicyInputList.member.1': textarea.value,
         'ActionNames.member.1': simAction.value.trim(),
       };
+      // with a principal: its own policies plus the editor's document (SimulatePrincipalPolicy's PolicyInputList)
+      if (principal) params['PolicySourceArn'] = principal;
       if (simResource.value.trim()) params['ResourceArns.member.1'] = simResource.value.trim();
       parseContext(simContext.value).forEach((c, i) => {
         const p = `ContextEntries.member.${i + 1}`;
@@ -234,7 +250,7 @@ export function policiesView(root: HTMLElement): () => void {
         params[`${p}.ContextKeyType`] = c.type;
         c.values.forEach((v, j) => { params[`${p}.ContextKeyValues.member.${j + 1}`] = v; });
       });
-      const doc = await iam('SimulateCustomPolicy', params);
+      const doc = await iam(principal ? 'SimulatePrincipalPolicy' : 'SimulateCustomPolicy', params);
       const result = xMembers(doc, 'EvaluationResults')[0];
       if (!result) throw new ApiError('InvalidResponse', 'The simulation returned no result.', 0);
       const decision = xText(result, 'EvalDecision');
@@ -246,18 +262,20 @@ export function policiesView(root: HTMLElement): () => void {
       fill(simMatched, matched.length === 0 ? h('li', { class: 'none' }, 'No statement matched.') : matched.map((m) => {
         const start = xFirst(m, 'StartPosition');
         const end = xFirst(m, 'EndPosition');
+        // only statements of the editor's document (PolicyInputList.1) can be marked in the editor
+        const inEditor = xText(m, 'SourcePolicyId').startsWith('PolicyInputList');
         const sl = start ? Number(xText(start, 'Line')) : 0;
         const el = end ? Number(xText(end, 'Line')) : sl;
-        if (sl > 0) {
+        if (sl > 0 && inEditor) {
           statementMarkers.push(place(h('div', {
             testid: 'policy-statement-marker', class: `statement-marker ${decision}`, 'data-start-line': sl, 'data-end-line': el,
           }), sl, Math.max(sl, el)));
         }
         return h('li', {
           class: 'matched-statement', tabindex: 0, 'data-start-line': sl || '', 'data-end-line': el || '',
-          onclick: () => sl && goTo(sl, start ? Number(xText(start, 'Column')) : 1),
+          onclick: () => inEditor && sl && goTo(sl, start ? Number(xText(start, 'Column')) : 1),
         }, h('span', { class: 'code-name' }, xText(m, 'SourcePolicyId') || 'policy'), ' ',
-        h('span', { class: 'muted' }, xText(m, 'SourcePolicyType')), ' ',
+        xText(m, 'SourcePolicyType') && xText(m, 'SourcePolicyType') !== 'none' ? h('span', { class: 'muted' }, xText(m, 'SourcePolicyType')) : null, ' ',
         sl ? h('span', { class: 'loc' }, `lines ${sl}–${el}`) : null);
       }));
       const missing = xMembers(result, 'MissingContextValues').map((m) => m.textContent ?? '');
@@ -320,6 +338,7 @@ export function policiesView(root: HTMLElement): () => void {
     h('div', { class: 'side' },
       h('section', { class: 'card' },
         h('h2', {}, 'Simulate'),
+        h('label', { for: 'sim-principal' }, 'Principal (its policies are evaluated with the document)'), simPrincipal,
         h('label', { for: 'sim-action' }, 'Action'), simAction,
         h('label', { for: 'sim-resource' }, 'Resource ARN'), simResource,
         h('label', { for: 'sim-context' }, 'Context (key=value per line; optional type: key (numeric)=5; lists: a,b)'), simContext,

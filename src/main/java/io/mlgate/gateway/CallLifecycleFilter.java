@@ -40,10 +40,17 @@ public final class CallLifecycleFilter implements WebFilter, Ordered {
         this.sources = sources;
     }
 
+    /**
+     * First of the API path, right after the console's static-file filter ({@code console/ConsoleWebFilter}, at
+     * {@link Ordered#HIGHEST_PRECEDENCE}), which answers {@code /console} requests itself and passes all others on.
+     */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return ORDER;
     }
+
+    /** This filter's order: {@link Ordered#HIGHEST_PRECEDENCE} + 10. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.mlgate.runtime.Endpoint;
 import io.mlgate.runtime.EndpointRegistry;
 import io.mlgate.runtime.ProductionVariant;
@@ -15,6 +17,7 @@ import io.mlgate.runtime.VariantInstances;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,6 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * call no variant served under {@code variant="_none"}. Meters are cached per endpoint and variant (no tag arrays
  * or name building per call) and dropped by {@link #refresh()} once the registry no longer knows the endpoint or
  * the variant. Thread-safe.
+ *
+ * <p>For the web console ({@code GetEndpointMetrics}, docs/console.md) it also answers {@link #reading} (counts and
+ * model-latency percentiles since start, per variant) and keeps, per variant, a ring buffer of the last
+ * {@value #HISTORY_SAMPLES} samples taken by {@link #sampleHistory} (the console samples every 10 s): each sample holds
+ * the calls, the errors (4XX + 5XX) and the model latency p50 of the interval since the previous sample.
  */
 public final class EndpointMetrics {
 
@@ -69,6 +77,9 @@ public final class EndpointMetrics {
     static final double[] LATENCY_BUCKETS_MICROS = {
             10, 25, 50, 100, 150, 200, 250, 300, 400, 500, 750, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
             1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000, 60_000_000};
+
+    /** Samples kept per variant by {@link #sampleHistory}. */
+    public static final int HISTORY_SAMPLES = 60;
 
     private static final String INVOKE_ENDPOINT = "InvokeEndpoint";
     private static final String MODEL_ERROR = "ModelError";
@@ -182,6 +193,157 @@ public final class EndpointMetrics {
         }
     }
 
+    /**
+     * One history sample of a variant: the interval that ended at {@code epochSecond}, its calls, its errors (4XX and
+     * 5XX) and the p50 of its model latency in microseconds (0 when no call was served in the interval).
+     */
+    public record HistorySample(long epochSecond, long invocations, long errors, double modelLatencyP50) {
+    }
+
+    /**
+     * A variant's metrics since start: calls and errors, model-latency percentiles in microseconds (estimated from
+     * the histogram buckets, linearly within a bucket; 0 before the first served call) and its history, oldest first.
+     */
+    public record VariantReading(String variant, long invocations, long errors4xx, long errors5xx, double modelLatencyP50,
+                                 double modelLatencyP90, double modelLatencyP99, List<HistorySample> history) {
+    }
+
+    /**
+     * An endpoint's metrics: the models loaded now, its variants (by name) and the calls no variant served
+     * ({@code unrouted}: refused, or failed before a variant was picked; no latencies or history).
+     */
+    public record EndpointReading(String endpoint, int loadedModels, List<VariantReading> variants,
+                                  VariantReading unrouted) {
+    }
+
+    /**
+     * The metrics of an endpoint the registry knows (registered, or out of service), or empty. Brings the meters in
+     * line with the registry first ({@link #refresh()}), so an endpoint no one has called yet shows zeroed variants.
+     */
+    public Optional<EndpointReading> reading(String endpointName) {
+        if (endpointName == null || !known(endpointName)) {
+            return Optional.empty();
+        }
+        refresh();
+        EndpointMeters e = byEndpoint.get(endpointName);
+        if (e == null) {
+            return Optional.empty();
+        }
+        List<VariantReading> variants = new ArrayList<>();
+        VariantReading unrouted = null;
+        List<String> names = new ArrayList<>(e.variants.keySet());
+        names.sort(null);
+        for (String name : names) {
+            VariantMeters v = e.variants.get(name);
+            if (v == null) {
+                continue;
+            }
+            if (v.served()) {
+                variants.add(v.reading());
+            } else {
+                unrouted = v.reading();
+            }
+        }
+        return Optional.of(new EndpointReading(endpointName, (int) loadedModels(endpointName), List.copyOf(variants),
+                unrouted));
+    }
+
+    /**
+     * Takes one history sample of every served variant: what happened since its previous sample (since the
+     * variant's meters were created, for the first). Called by one scheduler thread; safe against concurrent calls.
+     */
+    public void sampleHistory(long epochSecond) {
+        for (EndpointMeters e : byEndpoint.values()) {
+            for (VariantMeters v : e.variants.values()) {
+                if (v.served()) {
+                    v.history.sample(epochSecond, v);
+                }
+            }
+        }
+    }
+
+    /**
+     * The {@code q} quantile of a histogram of {@code total} values: {@code bounds} are the bucket upper bounds
+     * (ascending) and {@code cumulative} the values at or below each; interpolated linearly inside the bucket; values
+     * above the last bound count as the last bound; 0 for an empty histogram.
+     */
+    static double quantile(double[] bounds, long[] cumulative, long total, double q) {
+        if (total <= 0 || bounds.length == 0) {
+            return 0;
+        }
+        double rank = q * total;
+        long previous = 0;
+        double lower = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            if (cumulative[i] >= rank && cumulative[i] > previous) {
+                long inBucket = cumulative[i] - previous;
+                return lower + (bounds[i] - lower) * Math.max(0, rank - previous) / inBucket;
+            }
+            previous = cumulative[i];
+            lower = bounds[i];
+        }
+        return bounds[bounds.length - 1];
+    }
+
+    private static double[] bounds(HistogramSnapshot snapshot) {
+        CountAtBucket[] counts = snapshot.histogramCounts();
+        double[] bounds = new double[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            bounds[i] = counts[i].bucket();
+        }
+        return bounds;
+    }
+
+    private static long[] cumulative(HistogramSnapshot snapshot) {
+        CountAtBucket[] counts = snapshot.histogramCounts();
+        long[] out = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = (long) counts[i].count();
+        }
+        return out;
+    }
+
+    /** The ring buffer of one variant's samples and the totals at its previous sample. */
+    private static final class History {
+        private final HistorySample[] ring = new HistorySample[HISTORY_SAMPLES];
+        private int next;
+        private int size;
+        private long lastInvocations;
+        private long lastErrors;
+        private long lastServed;
+        private long[] lastBuckets;
+
+        synchronized void sample(long epochSecond, VariantMeters v) {
+            long invocations = (long) v.invocations.count();
+            long errors = (long) (v.errors4xx.count() + v.errors5xx.count());
+            HistogramSnapshot snapshot = v.modelLatency.takeSnapshot();
+            long[] buckets = cumulative(snapshot);
+            long served = snapshot.count();
+            long[] delta = new long[buckets.length];
+            for (int i = 0; i < buckets.length; i++) {
+                delta[i] = buckets[i] - (lastBuckets == null || lastBuckets.length != buckets.length ? 0
+                        : lastBuckets[i]);
+            }
+            double p50 = quantile(bounds(snapshot), delta, served - lastServed, 0.5);
+            ring[next] = new HistorySample(epochSecond, Math.max(0, invocations - lastInvocations),
+                    Math.max(0, errors - lastErrors), p50);
+            next = (next + 1) % ring.length;
+            size = Math.min(size + 1, ring.length);
+            lastInvocations = invocations;
+            lastErrors = errors;
+            lastServed = served;
+            lastBuckets = buckets;
+        }
+
+        synchronized List<HistorySample> samples() {
+            List<HistorySample> out = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                out.add(ring[(next - size + i + ring.length) % ring.length]);
+            }
+            return out;
+        }
+    }
+
     /** The meters of a call: a cache hit takes no lock; only a miss (the first call of a series) creates meters. */
     private VariantMeters metersOf(String endpointName, String variant) {
         if (endpointName == null) {
@@ -277,6 +439,7 @@ public final class EndpointMetrics {
         final DistributionSummary overheadLatency;
         final Counter cacheHits;
         final DistributionSummary loadingWait;
+        final History history = new History();
 
         VariantMeters(MeterRegistry registry, String endpoint, String variant) {
             this.endpoint = endpoint;
@@ -316,6 +479,21 @@ public final class EndpointMetrics {
 
         boolean served() {
             return perInstance != null;
+        }
+
+        VariantReading reading() {
+            long calls = (long) invocations.count();
+            long e4 = (long) errors4xx.count();
+            long e5 = (long) errors5xx.count();
+            if (!served()) {
+                return new VariantReading(variant, calls, e4, e5, 0, 0, 0, List.of());
+            }
+            HistogramSnapshot s = modelLatency.takeSnapshot();
+            double[] bounds = bounds(s);
+            long[] cumulative = cumulative(s);
+            return new VariantReading(variant, calls, e4, e5, quantile(bounds, cumulative, s.count(), 0.5),
+                    quantile(bounds, cumulative, s.count(), 0.9), quantile(bounds, cumulative, s.count(), 0.99),
+                    history.samples());
         }
 
         void removeFrom(MeterRegistry registry) {

@@ -98,6 +98,8 @@ public final class TrailValidator {
         private final List<TrailProblem> problems = new ArrayList<>();
         private final Set<String> information = new LinkedHashSet<>();
         private final List<String> notYetDigested = new ArrayList<>();
+        private final List<String> checkedDigests = new ArrayList<>();
+        private final List<String> checkedLogFiles = new ArrayList<>();
         private PublicKeyList keys = new PublicKeyList(List.of());
         private TrailState state;
         private Head head;
@@ -143,7 +145,7 @@ public final class TrailValidator {
             hashLogFiles();
             accountLogFiles();
             return new ValidationReport(problems, List.copyOf(information), notYetDigested, digestsChecked,
-                    logFilesChecked, bytesHashed, keysFromFolder);
+                    logFilesChecked, bytesHashed, keysFromFolder, checkedDigests, checkedLogFiles);
         }
 
         private void problem(ProblemType type, String file, String detail) {
@@ -415,6 +417,7 @@ public final class TrailValidator {
                     continue;
                 }
                 digestsChecked++;
+                checkedDigests.add(n.path());
                 switch (n.status) {
                     case MODIFIED -> problem(ProblemType.MODIFIED_DIGEST, n.path(), n.d.readable()
                             ? "its content no longer matches its signature" + (n.keyProblem == null ? ""
@@ -750,6 +753,7 @@ public final class TrailValidator {
             }
             for (Outcome o : outcomes) {
                 logFilesChecked++;
+                checkedLogFiles.add(o.task().entry().s3Object());
                 if (o.error() != null) {
                     problem(ProblemType.MODIFIED_LOG_FILE, o.task().entry().s3Object(), "not readable gzip ("
                             + o.error() + "), listed by " + o.task().digest().path());

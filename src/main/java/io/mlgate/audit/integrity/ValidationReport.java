@@ -16,14 +16,26 @@ import java.util.Set;
  * @param logFilesChecked log files hashed
  * @param bytesHashed    uncompressed log bytes hashed
  * @param keysFromFolder whether the public keys came from the validated folder itself (no external trust anchor)
+ * @param checkedDigests  the digests examined in the requested range (paths relative to the audit folder)
+ * @param checkedLogFiles the log files hashed against their digest (names relative to the audit folder)
  */
 public record ValidationReport(List<TrailProblem> problems, List<String> information, List<String> notYetDigested,
-                               int digestsChecked, int logFilesChecked, long bytesHashed, boolean keysFromFolder) {
+                               int digestsChecked, int logFilesChecked, long bytesHashed, boolean keysFromFolder,
+                               List<String> checkedDigests, List<String> checkedLogFiles) {
 
     public ValidationReport {
         problems = List.copyOf(problems);
         information = List.copyOf(information);
         notYetDigested = List.copyOf(notYetDigested);
+        checkedDigests = List.copyOf(checkedDigests);
+        checkedLogFiles = List.copyOf(checkedLogFiles);
+    }
+
+    /** A report that does not list the files it examined. */
+    public ValidationReport(List<TrailProblem> problems, List<String> information, List<String> notYetDigested,
+                            int digestsChecked, int logFilesChecked, long bytesHashed, boolean keysFromFolder) {
+        this(problems, information, notYetDigested, digestsChecked, logFilesChecked, bytesHashed, keysFromFolder,
+                List.of(), List.of());
     }
 
     /** True when no problem was found. */

@@ -47,7 +47,7 @@ public enum Expectation {
     }
 
     /** The suite spelling of an evaluated outcome. */
-    static String textOf(Decision.Outcome outcome) {
+    public static String textOf(Decision.Outcome outcome) {
         switch (outcome) {
             case ALLOW:
                 return ALLOW.text;

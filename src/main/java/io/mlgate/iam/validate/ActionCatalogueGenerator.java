@@ -35,7 +35,14 @@ public final class ActionCatalogueGenerator {
     /** mlgate's own operations, which no AWS service model lists. */
     static final List<String> MLGATE_ACTIONS = List.of(
             "mlgate:CreateAuditDigest",
-            "mlgate:RecordPiiDiscoveryJob");
+            "mlgate:DescribeExport",
+            "mlgate:GetEndpointMetrics",
+            "mlgate:ListPolicyTestSuites",
+            "mlgate:RecordPiiDiscoveryJob",
+            "mlgate:RunPolicyTests",
+            "mlgate:StartExport",
+            "mlgate:ValidatePolicy",
+            "mlgate:ValidateTrail");
 
     /**
      * Actions of services mlgate serves whose model is not among the reference models: Application Auto Scaling

@@ -26,4 +26,11 @@ public record JsonApi(String signingName, String targetPrefix, String eventSourc
      */
     public static final JsonApi MLGATE_AUDIT = new JsonApi("cloudtrail", "MlgateAudit_20261126.",
             "cloudtrail.amazonaws.com");
+
+    /**
+     * The web console's own operations ({@code MlgateConsole_20261127.<Operation>}, docs/console.md), signed for
+     * {@code mlgate}; IAM actions are {@code mlgate:<Operation>}.
+     */
+    public static final JsonApi MLGATE_CONSOLE = new JsonApi("mlgate", "MlgateConsole_20261127.",
+            "mlgate.amazonaws.com");
 }
