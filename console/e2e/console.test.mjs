@@ -4,7 +4,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
-  launch, browserTest, tid, signIn, signOut, assertText, eventually, credentials, consoleUrl, invokeIris, ACCOUNT, IRIS_ARN,
+  launch, browserTest, tid, signIn, signOut, assertText, eventually, credentials, consoleUrl, invokeIris, createAuditDigest, ACCOUNT, IRIS_ARN,
 } from './lib/harness.mjs';
 
 let browser;
@@ -199,29 +199,55 @@ it('as demo-admin the audit explorer finds the denied call, explains it and foll
 });
 
 it('validating the trail shows VALID per file and digest', async () => {
+  // what the hourly digest does on a gateway that has run for a while: the events so far get a signed digest
+  const digest = await createAuditDigest('demo-admin');
+  assert.equal(digest.status, 200, `CreateDigest: ${digest.body}`);
   await tid(page, 'audit-validate').click();
   await assertText(tid(page, 'audit-validate-result'), /^\s*VALID/, 30_000);
-  const files = await tid(page, 'audit-validate-file').evaluateAll((items) => items.map((e) => e.dataset.status));
-  assert.ok(files.length > 0, 'per-file rows are shown');
-  assert.ok(!files.includes('INVALID'), `no invalid file or digest: ${files}`);
+  const rows = await tid(page, 'audit-validate-file').evaluateAll((items) => items.map((e) => e.dataset.status));
+  assert.ok(rows.includes('VALID'), `at least the digested log file and its digest are checked and VALID: ${rows}`);
+  assert.ok(!rows.includes('INVALID'), `no invalid file or digest: ${rows}`);
 });
 
 it('an export runs to SUCCEEDED with its progress', async () => {
   await tid(page, 'audit-export-format').selectOption('jsonl');
   await tid(page, 'audit-export').click();
-  await assertText(tid(page, 'audit-export-status'), /RUNNING|SUCCEEDED/);
-  await assertText(tid(page, 'audit-export-status'), /^\s*SUCCEEDED/, 60_000);
+  const status = tid(page, 'audit-export-status');
+  const final = await eventually(async () => {
+    const text = ((await status.count()) > 0 ? await status.textContent() : '').trim();
+    return /^(SUCCEEDED|FAILED)/.test(text) ? text : null;
+  }, 'the export finishes', 60_000);
+  const said = (await page.locator('body').innerText()).split('\n').filter((l) => /export/i.test(l)).join(' | ');
+  assert.match(final, /^SUCCEEDED/, `the export failed; the page says: ${said}`);
   const progress = await tid(page, 'audit-export-progress').evaluate((e) => [e.value, e.max]);
   assert.equal(progress[0], progress[1], 'the progress bar is full');
 });
 
-it('the endpoints view shows iris, its variant and its metrics', async () => {
+it('the endpoints table lists iris', async () => {
+  await tid(page, 'nav-endpoints').click();
+  await tid(page, 'endpoints-table').waitFor({ state: 'visible' });
+  const listed = await eventually(async () => {
+    const rows = await tid(page, 'endpoint-row').evaluateAll((items) => items.map((e) => e.dataset.endpoint));
+    return rows.includes('iris') ? rows : null;
+  }, 'the demo endpoint iris is a row of endpoints-table (SageMaker ListEndpoints)', 10_000);
+  assert.ok(listed.includes('iris'));
+});
+
+it('iris shows its variant, metrics, charts and key status', async () => {
   for (let i = 0; i < 3; i++) {
     const response = await invokeIris('demo-analyst');
     assert.equal(response.status, 200, `InvokeEndpoint as demo-analyst: ${response.body}`);
   }
   await tid(page, 'nav-endpoints').click();
   const iris = page.locator('[data-testid="endpoint-row"][data-endpoint="iris"]');
+  await tid(page, 'endpoints-table').waitFor({ state: 'visible' });
+  await page.waitForTimeout(500);
+  if ((await iris.count()) === 0) {
+    // not listed (the test before says so): the view's own "open by name" form, to check the rest all the same
+    console.log('iris is not listed in endpoints-table: opening it by name');
+    await page.locator('#endpoint-open').fill('iris');
+    await page.locator('#endpoint-open').press('Enter');
+  }
   await iris.waitFor({ state: 'visible' });
   await iris.click();
   const variant = tid(page, 'variant-row').first();

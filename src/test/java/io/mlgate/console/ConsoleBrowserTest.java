@@ -44,6 +44,7 @@ class ConsoleBrowserTest {
     static final String FAILING_SUITE = "e2e-expected-failure.yaml";
 
     private static final Path E2E = Path.of("console", "e2e");
+    private static final Path BUILT_CONSOLE = Path.of("target", "classes", "static", "console");
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final long SUITE_TIMEOUT_MINUTES = 5;
 
@@ -87,7 +88,9 @@ class ConsoleBrowserTest {
                 .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies)) {
             int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
             Path credentials = home.resolve("keys").resolve(DemoCredentialsFile.FILE_NAME);
-            invokeIris(port, DemoCredentialsFile.read(credentials).get("demo-analyst"), 3);
+            HttpClient http = httpClient();
+            requireTheBuiltConsole(http, port);
+            invokeIris(http, port, DemoCredentialsFile.read(credentials).get("demo-analyst"), 3);
 
             ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-concurrency=1", E2E + "/")
                     .directory(Path.of("").toAbsolutePath().toFile())
@@ -136,11 +139,33 @@ class ConsoleBrowserTest {
         assertThat(run.exitCode).as("npm ci in console/e2e: %s", run.tail).isZero();
     }
 
-    /** Invokes the demo's iris endpoint so the endpoints view has metrics to show. */
-    private void invokeIris(int port, String[] keys, int times) throws Exception {
+    private HttpClient httpClient() throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, TestFiles.trusting(home.resolve("keys/dev-ca.pem")).getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).build();
+        return HttpClient.newBuilder().sslContext(tls).build();
+    }
+
+    /**
+     * The gateway must serve the console Vite built into target/classes/static/console/, not something else of the
+     * same name on the test classpath (a test's fixture under src/test/resources/static/console/ comes first there).
+     */
+    private static void requireTheBuiltConsole(HttpClient http, int port) throws Exception {
+        Path built = BUILT_CONSOLE.resolve("index.html");
+        assertThat(Files.isRegularFile(built))
+                .as("the console is not built (%s is missing): build with Maven, without -Dconsole.skip", built)
+                .isTrue();
+        HttpResponse<String> served = http.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + port + "/console/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(served.statusCode()).as("GET /console/").isEqualTo(200);
+        assertThat(served.body())
+                .as("GET /console/ must serve the Vite build %s; another static/console/index.html earlier on the "
+                        + "classpath shadows it: %s", built, ConsoleBrowserTest.class.getClassLoader()
+                        .getResource("static/console/index.html"))
+                .isEqualTo(Files.readString(built));
+    }
+
+    /** Invokes the demo's iris endpoint so the endpoints view has metrics to show. */
+    private static void invokeIris(HttpClient http, int port, String[] keys, int times) throws Exception {
         byte[] body = "5.1,3.5,1.4,0.2".getBytes(StandardCharsets.UTF_8);
         URI target = URI.create("https://localhost:" + port + "/endpoints/iris/invocations");
         SigV4Signer signer = SigV4Signer.builder().credentials(keys[0], keys[1].toCharArray())
