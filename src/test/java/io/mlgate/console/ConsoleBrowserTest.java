@@ -83,6 +83,11 @@ class ConsoleBrowserTest {
                 """);
         Path screenshots = SCREENSHOTS.toAbsolutePath();
         Files.createDirectories(screenshots);
+        try (var old = Files.newDirectoryStream(screenshots, "*.png")) {
+            for (Path png : old) {
+                Files.delete(png); // only this run's screenshots: none left over from a test renamed or removed
+            }
+        }
 
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class)
                 .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies)) {
