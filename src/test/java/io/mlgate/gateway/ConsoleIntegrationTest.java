@@ -249,6 +249,7 @@ class ConsoleIntegrationTest {
             assertThat(event.path("eventSource").asString()).isEqualTo("mlgate.amazonaws.com");
             assertThat(event.path("errorCode").asString()).isEqualTo("AccessDeniedException");
             assertThat(event.path("userIdentity").path("userName").asString()).isEqualTo("demo-analyst");
+            assertThat(CloudTrailRecordSchema.violations(event)).as(op).isEmpty();
 
             HttpResponse<String> allowed = console(admin, op, e.getValue());
             // DescribeExport of an id never started is a 404, after authorization
@@ -257,6 +258,7 @@ class ConsoleIntegrationTest {
             JsonNode ev = audited(allowed);
             assertThat(ev.path("eventName").asString()).isEqualTo(op);
             assertThat(ev.path("userIdentity").path("userName").asString()).isEqualTo("demo-admin");
+            assertThat(CloudTrailRecordSchema.violations(ev)).as(op).isEmpty();
             assertThat(ev.path("errorCode").isMissingNode() || ev.path("errorCode").isNull())
                     .as(op).isEqualTo(!op.equals("DescribeExport"));
         }

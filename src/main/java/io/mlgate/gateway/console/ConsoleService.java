@@ -103,6 +103,11 @@ public final class ConsoleService implements JsonService {
     private final String region;
     private final String accountId;
     private final Clock clock;
+    /** Trail validations hash every log file: at most {@value #MAX_VALIDATIONS} at once. */
+    final java.util.concurrent.Semaphore validations = new java.util.concurrent.Semaphore(MAX_VALIDATIONS);
+
+    /** Trail validations that may run at once; more are {@code ThrottlingException}. */
+    public static final int MAX_VALIDATIONS = 2;
 
     /**
      * @param configuration the IAM configuration in force (the policy tests run against it)
@@ -316,6 +321,10 @@ public final class ConsoleService implements JsonService {
     }
 
     private JsonNode validateTrail(Instant start, Instant end) throws JsonServiceException {
+        if (!validations.tryAcquire()) {
+            throw new JsonServiceException("ThrottlingException", 400, "At most " + MAX_VALIDATIONS
+                    + " trail validations run at once; try again when one has finished.");
+        }
         ValidationReport report;
         try {
             report = new TrailValidator(clock).validate(auditDir, ValidationOptions.defaults().withRange(start, end)
@@ -323,6 +332,8 @@ public final class ConsoleService implements JsonService {
         } catch (IOException e) {
             throw new JsonServiceException("ServiceUnavailableException", 503,
                     "The audit folder cannot be validated; see the gateway log.");
+        } finally {
+            validations.release();
         }
         Map<String, List<String>> problems = new LinkedHashMap<>();
         for (TrailProblem p : report.problems()) {
