@@ -66,8 +66,8 @@ export function endpointsView(root: HTMLElement): () => void {
   const listError = h('p', { class: 'error', role: 'alert' });
   const refreshed = h('span', { class: 'muted' });
   const detail = h('section', { class: 'card endpoint-detail', hidden: true });
-  const openName = h('input', { id: 'endpoint-open', placeholder: 'endpoint name', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Endpoint name' });
-  const openForm = h('form', { class: 'row open-endpoint' }, openName, h('button', { type: 'submit' }, 'Open'),
+  const openName = h('input', { id: 'endpoint-open', testid: 'endpoint-open-name', placeholder: 'endpoint name', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Endpoint name' });
+  const openForm = h('form', { class: 'row open-endpoint' }, openName, h('button', { type: 'submit', testid: 'endpoint-open' }, 'Open'),
     h('span', { class: 'muted' }, 'Endpoints the gateway serves from its own configuration are not listed by ListEndpoints: open them by name.'));
   openForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
