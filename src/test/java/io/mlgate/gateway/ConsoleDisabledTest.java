@@ -26,6 +26,7 @@ class ConsoleDisabledTest {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class)
                 .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies,
                         "--mlgate.policies-reload-interval=0", "--mlgate.management.port=0",
+                        "--mlgate.console.assets=console-fixture",
                         "--mlgate.console.enabled=false")) {
             int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
             HttpClient http = HttpClient.newBuilder()

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The web console through the running gateway: the static files under {@code /console} (headers, gzip, redirects,
  * 404 for anything not an exact file name, 405, no cookie, no audit event) with the fixture files of
- * {@code src/test/resources/static/console/}, and the {@code MlgateConsole_20261127} API with SigV4-signed calls:
+ * {@code src/test/resources/console-fixture/}, and the {@code MlgateConsole_20261127} API with SigV4-signed calls:
  * each operation allowed for demo-admin, denied for demo-analyst, audited, its input validated strictly.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -62,7 +62,8 @@ class ConsoleIntegrationTest {
         TestFiles.copyTree(Path.of("policies").toAbsolutePath(), policies);
         app = new SpringApplicationBuilder(GatewayApplication.class)
                 .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies,
-                        "--mlgate.policies-reload-interval=0", "--mlgate.management.port=0");
+                        "--mlgate.policies-reload-interval=0", "--mlgate.management.port=0",
+                        "--mlgate.console.assets=console-fixture");
         port = app.getEnvironment().getProperty("local.server.port", Integer.class);
         Map<String, String[]> keys = DemoCredentialsFile.read(home.resolve("keys/demo-credentials"));
         admin = keys.get("demo-admin");

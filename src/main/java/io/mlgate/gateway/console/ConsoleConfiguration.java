@@ -44,13 +44,18 @@ public class ConsoleConfiguration {
     @ConditionalOnProperty(name = "mlgate.console.enabled", havingValue = "true", matchIfMissing = true)
     ConsoleWebFilter consoleWebFilter(ConsoleProperties console, GatewayProperties properties,
                                       HostingAccount account) throws IOException {
-        ConsoleAssets assets = ConsoleAssets.load(ConsoleConfiguration.class.getClassLoader(), FOLDER)
+        ConsoleAssets assets = ConsoleAssets.load(ConsoleConfiguration.class.getClassLoader(), console.assets())
                 .with("config.json", configJson(console, properties.region(), account.id()));
         if (assets.get("index.html") == null) {
-            LOG.warn("the web console is enabled but its files are not on the classpath (" + FOLDER
+            LOG.warn("the web console is enabled but its files are not on the classpath (" + console.assets()
                     + "/index.html); /console/ answers 404");
         }
-        return new ConsoleWebFilter(assets);
+        String tokenOrigin = null;
+        if (console.oidc() != null) {
+            java.net.URI token = java.net.URI.create(console.oidc().tokenEndpoint());
+            tokenOrigin = token.getScheme() + "://" + token.getHost() + (token.getPort() < 0 ? "" : ":" + token.getPort());
+        }
+        return new ConsoleWebFilter(assets, tokenOrigin);
     }
 
     /** {@code config.json}: region, account and the OIDC sign-in, if configured (no secret: public client). */

@@ -13,12 +13,18 @@ import java.util.Locale;
  *                {@code /console} is an unknown route like any other (404)
  * @param oidc    the OpenID Connect provider the console offers for sign-in ({@code mlgate.console.oidc.*}); absent
  *                when none of its properties is set
+ * @param assets  the classpath folder the console's files are served from (default {@code static/console}, where the
+ *                build puts them; tests point it at a fixture)
  */
 @ConfigurationProperties("mlgate.console")
-public record ConsoleProperties(Boolean enabled, Oidc oidc) {
+public record ConsoleProperties(Boolean enabled, Oidc oidc, String assets) {
 
     public ConsoleProperties {
         enabled = enabled == null || enabled;
+        assets = assets == null || assets.isBlank() ? ConsoleConfiguration.FOLDER : assets.strip();
+        if (assets.startsWith("/") || assets.contains("..")) {
+            throw new IllegalArgumentException("mlgate.console.assets must be a relative classpath folder");
+        }
         if (oidc != null && oidc.unset()) {
             oidc = null;
         }

@@ -55,9 +55,27 @@ public final class ConsoleWebFilter implements WebFilter, Ordered {
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final ConsoleAssets assets;
+    private final Map<String, String> securityHeaders;
 
     public ConsoleWebFilter(ConsoleAssets assets) {
+        this(assets, null);
+    }
+
+    /**
+     * @param oidcTokenOrigin the origin ({@code https://host[:port]}) of the OIDC provider's token endpoint, which the
+     *                        browser must reach to redeem its authorization code; added to {@code connect-src}
+     *                        (null: none, only {@code 'self'})
+     */
+    public ConsoleWebFilter(ConsoleAssets assets, String oidcTokenOrigin) {
         this.assets = assets;
+        if (oidcTokenOrigin == null) {
+            this.securityHeaders = SECURITY_HEADERS;
+        } else {
+            java.util.HashMap<String, String> h = new java.util.HashMap<>(SECURITY_HEADERS);
+            h.put("Content-Security-Policy", CONTENT_SECURITY_POLICY.replace("connect-src 'self';",
+                    "connect-src 'self' " + oidcTokenOrigin + ";"));
+            this.securityHeaders = Map.copyOf(h);
+        }
     }
 
     /** Before the call-lifecycle filter, which runs right after this one. */
@@ -76,7 +94,7 @@ public final class ConsoleWebFilter implements WebFilter, Ordered {
         }
         ServerHttpResponse response = exchange.getResponse();
         HttpHeaders headers = response.getHeaders();
-        SECURITY_HEADERS.forEach(headers::set);
+        securityHeaders.forEach(headers::set);
         HttpMethod method = request.getMethod();
         boolean head = HttpMethod.HEAD.equals(method);
         if (!head && !HttpMethod.GET.equals(method)) {

@@ -14,10 +14,13 @@ class ConsolePropertiesTest {
 
     @Test
     void defaultsAreEnabledWithoutOidc() throws Exception {
-        ConsoleProperties p = new ConsoleProperties(null, null);
+        ConsoleProperties p = new ConsoleProperties(null, null, null);
+        assertThat(p.assets()).isEqualTo(ConsoleConfiguration.FOLDER);
+        assertThat(new ConsoleProperties(null, null, "console-fixture").assets()).isEqualTo("console-fixture");
+        assertThatThrownBy(() -> new ConsoleProperties(null, null, "../etc")).isInstanceOf(IllegalArgumentException.class);
         assertThat(p.enabled()).isTrue();
         assertThat(p.oidc()).isNull();
-        assertThat(new ConsoleProperties(null, new ConsoleProperties.Oidc(null, " ", null, null, null, null)).oidc())
+        assertThat(new ConsoleProperties(null, new ConsoleProperties.Oidc(null, " ", null, null, null, null), null).oidc())
                 .as("nothing set is no OIDC").isNull();
         JsonNode config = JsonMapper.builder().build().readTree(ConsoleConfiguration.configJson(p, "us-east-1",
                 "123456789012"));
@@ -28,7 +31,7 @@ class ConsolePropertiesTest {
     @Test
     void aCompleteOidcBlockGoesIntoConfigJson() throws Exception {
         ConsoleProperties p = new ConsoleProperties(true, new ConsoleProperties.Oidc("https://idp.example.com",
-                "mlgate-console", "https://idp.example.com/authorize", "http://localhost:8080/token", ROLE, null));
+                "mlgate-console", "https://idp.example.com/authorize", "http://localhost:8080/token", ROLE, null), null);
         JsonNode oidc = JsonMapper.builder().build().readTree(ConsoleConfiguration.configJson(p, "eu-west-1",
                 "123456789012")).path("oidc");
         assertThat(oidc.path("issuer").asString()).isEqualTo("https://idp.example.com");
@@ -42,12 +45,12 @@ class ConsolePropertiesTest {
     @Test
     void anIncompleteOrUnsafeOidcBlockStopsTheStart() {
         assertThatThrownBy(() -> new ConsoleProperties(true, new ConsoleProperties.Oidc("https://idp.example.com",
-                null, null, null, null, null))).hasMessageContaining("client-id");
+                null, null, null, null, null), null)).hasMessageContaining("client-id");
         assertThatThrownBy(() -> new ConsoleProperties(true, new ConsoleProperties.Oidc("http://idp.example.com",
-                "c", "https://idp.example.com/a", "https://idp.example.com/t", ROLE, null)))
+                "c", "https://idp.example.com/a", "https://idp.example.com/t", ROLE, null), null))
                 .hasMessageContaining("https");
         assertThatThrownBy(() -> new ConsoleProperties(true, new ConsoleProperties.Oidc("https://idp.example.com",
                 "c", "https://idp.example.com/a", "https://idp.example.com/t", "arn:aws:iam::123456789012:user/x",
-                null))).hasMessageContaining("role");
+                null), null)).hasMessageContaining("role");
     }
 }

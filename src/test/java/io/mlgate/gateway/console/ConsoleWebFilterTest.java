@@ -13,12 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link ConsoleWebFilter} and {@link ConsoleAssets} without a server: which paths the filter takes, the assets read
- * from the test classpath's {@code static/console/}, content types, cache policies and Accept-Encoding parsing.
+ * from the test classpath's {@code console-fixture/}, content types, cache policies and Accept-Encoding parsing.
  */
 class ConsoleWebFilterTest {
 
     private static ConsoleAssets assets() throws Exception {
-        return ConsoleAssets.load(ConsoleWebFilterTest.class.getClassLoader(), ConsoleConfiguration.FOLDER);
+        return ConsoleAssets.load(ConsoleWebFilterTest.class.getClassLoader(), "console-fixture");
     }
 
     @Test
@@ -89,5 +89,21 @@ class ConsoleWebFilterTest {
         MockServerWebExchange post = MockServerWebExchange.from(MockServerHttpRequest.post("/console/").build());
         filter.filter(post, e -> Mono.empty()).block();
         assertThat(post.getResponse().getStatusCode()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+    }
+
+    @Test
+    void withOidcOnlyTheTokenEndpointsOriginJoinsConnectSrc() throws Exception {
+        for (String origin : new String[] {null, "https://idp.example.com:8443"}) {
+            ConsoleWebFilter filter = new ConsoleWebFilter(assets(), origin);
+            MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/console/").build());
+            filter.filter(exchange, e -> Mono.empty()).block();
+            String csp = exchange.getResponse().getHeaders().getFirst("Content-Security-Policy");
+            assertThat(csp).contains("script-src 'self';").contains("frame-ancestors 'none'");
+            if (origin == null) {
+                assertThat(csp).isEqualTo(ConsoleWebFilter.CONTENT_SECURITY_POLICY).contains("connect-src 'self';");
+            } else {
+                assertThat(csp).contains("connect-src 'self' https://idp.example.com:8443;");
+            }
+        }
     }
 }
