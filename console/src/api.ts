@@ -176,6 +176,9 @@ export const consoleApi = <T = Record<string, unknown>>(op: string, input: unkno
   jsonCall<T>('mlgate', `MlgateConsole_20261127.${op}`, input);
 export const cloudtrail = <T = Record<string, unknown>>(op: string, input: unknown = {}) =>
   jsonCall<T>('cloudtrail', `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.${op}`, input);
+/** mlgate's audit-trail operations CloudTrail has no API for (CreateDigest), signed for cloudtrail. */
+export const auditControl = <T = Record<string, unknown>>(op: string, input: unknown = {}) =>
+  jsonCall<T>('cloudtrail', `MlgateAudit_20261126.${op}`, input);
 export const sagemaker = <T = Record<string, unknown>>(op: string, input: unknown = {}) =>
   jsonCall<T>('sagemaker', `SageMaker.${op}`, input);
 export const kms = <T = Record<string, unknown>>(op: string, input: unknown = {}) =>

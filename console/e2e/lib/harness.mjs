@@ -252,16 +252,6 @@ export function iam(profile, params) {
   return signedPost({ profile, service: 'iam', body, contentType: 'application/x-www-form-urlencoded; charset=utf-8' });
 }
 
-/**
- * Closes the open audit log file and writes a signed digest now (MlgateAudit_20261126.CreateDigest, what
- * `./mlgate audit digest --now` asks a running gateway), as the hourly digest would have done on a gateway that has
- * been up for a while.
- */
-export function createAuditDigest(profile) {
-  return signedPost({ profile, service: 'cloudtrail', body: '{}', contentType: 'application/x-amz-json-1.1',
-    target: 'MlgateAudit_20261126.CreateDigest' });
-}
-
 /** Invokes the iris endpoint once as the profile (SageMaker runtime InvokeEndpoint). */
 export function invokeIris(profile) {
   return signedPost({ profile, service: 'sagemaker', path: '/endpoints/iris/invocations', body: '5.1,3.5,1.4,0.2',

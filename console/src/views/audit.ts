@@ -1,5 +1,5 @@
 /** Audit explorer: LookupEvents search, event detail with the decision, follow a session, validate, export. */
-import { ApiError, cloudtrail, consoleApi, errorText } from '../api';
+import { ApiError, auditControl, cloudtrail, consoleApi, errorText } from '../api';
 import { epochSeconds, fill, h } from '../dom';
 
 interface TrailEvent {
@@ -225,6 +225,28 @@ export function auditView(root: HTMLElement): () => void {
     }
   });
 
+  // ---------------------------------------------------------------- digest now
+  // Validation checks, and exports take, only log files a signed digest covers (hourly); "Digest now" closes the
+  // current log file and signs a digest at once (MlgateAudit CreateDigest, IAM action mlgate:CreateAuditDigest).
+  const digestBtn = h('button', { testid: 'audit-digest', type: 'button' }, 'Digest now');
+  const digestResult = h('span', { testid: 'audit-digest-result', class: 'status', role: 'status' });
+  digestBtn.addEventListener('click', async () => {
+    digestBtn.disabled = true;
+    digestResult.textContent = 'Signing…';
+    digestResult.className = 'status busy';
+    try {
+      await auditControl('CreateDigest', {});
+      if (!alive) return;
+      digestResult.textContent = 'DIGESTED';
+      digestResult.className = 'status good';
+    } catch (e) {
+      digestResult.textContent = errorText(e);
+      digestResult.className = 'status bad';
+    } finally {
+      digestBtn.disabled = false;
+    }
+  });
+
   // ---------------------------------------------------------------- export
   const format = h('select', { testid: 'audit-export-format', 'aria-label': 'Export format' },
     h('option', { value: 'jsonl' }, 'JSON lines'), h('option', { value: 'csv' }, 'CSV'), h('option', { value: 'ocsf' }, 'OCSF'));
@@ -290,8 +312,9 @@ export function auditView(root: HTMLElement): () => void {
       detail),
     h('div', { class: 'audit-tools' },
       h('section', { class: 'card' }, h('h2', {}, 'Integrity'),
-        h('p', { class: 'muted' }, 'Validates the log files and digests of the time range above (whole trail when empty).'),
-        validateBtn, validateResult, validateFiles),
+        h('p', { class: 'muted' }, 'Validates the log files and digests of the time range above (whole trail when empty). '
+          + 'Files not yet covered by a signed digest (the last hour\'s) are listed as NOT_COVERED: "Digest now" signs them.'),
+        h('div', { class: 'row' }, validateBtn, digestBtn, digestResult), validateResult, validateFiles),
       h('section', { class: 'card' }, h('h2', {}, 'Compliance export'),
         h('p', { class: 'muted' }, 'Exports the time range above (from the start of the trail / until now when empty).'),
         h('div', { class: 'row' }, format, exportBtn, exportStatus), progress, exportInfo))));
