@@ -118,6 +118,23 @@ it('simulating an action no statement grants is an implicit deny with no stateme
     'no statement marker for an implicit deny');
 });
 
+it('a policy test case fills the simulator and simulates as that principal', async () => {
+  // the case "analyst may invoke iris over TLS" of demo.yaml: principal demo-analyst (a name: taken as a user), the
+  // action, the resource and its context (aws:SecureTransport) come from the suite
+  const option = page.locator('[data-testid="sim-case"] option', { hasText: 'analyst may invoke iris over TLS' });
+  await option.first().waitFor({ state: 'attached', timeout: 10_000 });
+  const value = await option.first().getAttribute('value');
+  await tid(page, 'sim-case').selectOption(value);
+  assert.equal(await page.locator('#sim-principal').inputValue(), `arn:aws:iam::${ACCOUNT}:user/demo-analyst`);
+  assert.equal(await tid(page, 'sim-action').inputValue(), 'sagemaker:InvokeEndpoint');
+  assert.equal(await tid(page, 'sim-resource').inputValue(), IRIS_ARN);
+  assert.match(await tid(page, 'sim-context').inputValue(), /aws:SecureTransport=true/i);
+  await tid(page, 'sim-run').click();
+  // demo-analyst's own policies allow it over TLS, whatever the editor holds (which has no Deny)
+  await assertText(tid(page, 'sim-decision'), /^\s*allowed\s*$/);
+  await page.locator('#sim-principal').fill('');
+});
+
 it('runs the demo policy tests and shows the summary', async () => {
   const cases = (fs.readFileSync('policies/tests/demo.yaml', 'utf8').match(/^\s*- name:/gm) ?? []).length;
   assert.ok(cases > 0, 'policies/tests/demo.yaml has cases');

@@ -1,6 +1,7 @@
 /** Policy editor (live validation, line markers, save), simulator (matched statements) and policy test suites. */
 import { ApiError, consoleApi, errorText, iam, xChildren, xFirst, xMembers, xText } from '../api';
 import { debounce, fill, h } from '../dom';
+import { getConfig } from '../session';
 
 interface Finding {
   Severity: string;
@@ -14,6 +15,16 @@ interface Finding {
 interface Suite {
   Name: string;
   Cases: number;
+}
+
+/** A case of a policy test suite as written (GetPolicyTestSuite). */
+interface TestCase {
+  Name: string;
+  Principal: string;
+  Action: string;
+  Resource: string;
+  Context?: Record<string, string[]>;
+  Expect: string;
 }
 
 interface TestResult {
@@ -214,6 +225,32 @@ export function policiesView(root: HTMLElement): () => void {
   });
   const simPrincipal = h('input', { id: 'sim-principal', placeholder: 'optional: arn:aws:iam::123456789012:user/demo-analyst', autocomplete: 'off', spellcheck: 'false' });
   const simRun = h('button', { testid: 'sim-run', type: 'button', class: 'primary' }, 'Simulate');
+  // a request of a policy test case, ready-made (GetPolicyTestSuite): fills principal, action, resource, context
+  const simCase = h('select', { testid: 'sim-case', id: 'sim-case' }, h('option', { value: '' }, '— none —'));
+  const simCases = new Map<string, TestCase>();
+  consoleApi<{ Suites?: Suite[] }>('ListPolicyTestSuites', {}).then(async (out) => {
+    for (const suite of out.Suites ?? []) {
+      if (!suite.Cases) continue;
+      const got = await consoleApi<{ Cases?: TestCase[] }>('GetPolicyTestSuite', { Suite: suite.Name });
+      const group = h('optgroup', { label: suite.Name });
+      for (const c of got.Cases ?? []) {
+        const key = `${suite.Name}\u0000${c.Name}`;
+        simCases.set(key, c);
+        group.appendChild(h('option', { value: key }, `${c.Name} (expects ${c.Expect})`));
+      }
+      simCase.appendChild(group);
+    }
+  }).catch((e) => { simCase.title = errorText(e); });
+  simCase.addEventListener('change', () => {
+    const c = simCases.get(simCase.value);
+    if (!c) return;
+    const account = getConfig().accountId ?? '';
+    // a case names a user or role by ARN or by name; a bare name is taken as a user of the hosting account
+    simPrincipal.value = c.Principal.startsWith('arn:') ? c.Principal : `arn:aws:iam::${account}:user/${c.Principal}`;
+    simAction.value = c.Action;
+    simResource.value = c.Resource;
+    simContext.value = Object.entries(c.Context ?? {}).map(([k, v]) => `${k}=${v.join(',')}`).join('\n');
+  });
   const simDecision = h('strong', { testid: 'sim-decision', class: 'decision' });
   const simMatched = h('ul', { testid: 'sim-matched', class: 'matched' });
   const simError = h('p', { class: 'error', role: 'alert' });
@@ -338,6 +375,7 @@ export function policiesView(root: HTMLElement): () => void {
     h('div', { class: 'side' },
       h('section', { class: 'card' },
         h('h2', {}, 'Simulate'),
+        h('label', { for: 'sim-case' }, 'From a policy test case'), simCase,
         h('label', { for: 'sim-principal' }, 'Principal (its policies are evaluated with the document)'), simPrincipal,
         h('label', { for: 'sim-action' }, 'Action'), simAction,
         h('label', { for: 'sim-resource' }, 'Resource ARN'), simResource,

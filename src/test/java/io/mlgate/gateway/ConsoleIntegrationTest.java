@@ -241,6 +241,7 @@ class ConsoleIntegrationTest {
         bodies.put("DescribeExport", "{\"ExportId\":\"exp-0000000000000000\"}");
         bodies.put("GetEndpointMetrics", "{\"EndpointName\":\"iris\"}");
         bodies.put("ListServedEndpoints", "{}");
+        bodies.put("GetPolicyTestSuite", "{\"Suite\":\"demo.yaml\"}");
         for (Map.Entry<String, String> e : bodies.entrySet()) {
             String op = e.getKey();
             HttpResponse<String> denied = console(analyst, op, e.getValue());
@@ -293,7 +294,9 @@ class ConsoleIntegrationTest {
                 new String[]{"DescribeExport", "{}"},
                 new String[]{"GetEndpointMetrics", "{\"EndpointName\":\"no_such name\"}"},
                 new String[]{"GetEndpointMetrics", "{}"},
-                new String[]{"ListServedEndpoints", "{\"EndpointName\":\"iris\"}"});
+                new String[]{"ListServedEndpoints", "{\"EndpointName\":\"iris\"}"},
+                new String[]{"GetPolicyTestSuite", "{}"},
+                new String[]{"GetPolicyTestSuite", "{\"Suite\":\"../users/demo-admin.json\"}"});
         for (String[] c : cases) {
             HttpResponse<String> r = console(admin, c[0], c[1]);
             assertError(r, 400, "ValidationException");
@@ -351,6 +354,11 @@ class ConsoleIntegrationTest {
     @Test
     @Order(5)
     void theDemoPolicyTestSuitesAreListedAndPass() throws Exception {
+        JsonNode suite = ok(admin, "GetPolicyTestSuite", "{\"Suite\":\"demo.yaml\"}");
+        assertThat(suite.path("Cases").toString()).contains("\"Name\":\"analyst may invoke iris over TLS\"")
+                .contains("\"Principal\":\"demo-analyst\"").contains("\"aws:SecureTransport\":[\"true\"]");
+        assertError(console(admin, "GetPolicyTestSuite", "{\"Suite\":\"nope.yaml\"}"), 404,
+                "ResourceNotFoundException");
         JsonNode list = ok(admin, "ListPolicyTestSuites", "{}");
         List<String> names = new ArrayList<>();
         list.path("Suites").forEach(s -> names.add(s.path("Name").asString()));

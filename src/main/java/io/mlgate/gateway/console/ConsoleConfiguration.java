@@ -91,8 +91,8 @@ public class ConsoleConfiguration {
     @Bean
     ConsoleService consoleService(PrincipalDirectory principals, GatewayProperties properties,
                                   ConsoleExports exports, EndpointMetrics metrics, HostingAccount account,
-                                  Clock clock) {
-        return new ConsoleService(principals::configuration, properties.policiesDir().resolve("tests"),
+                                  Clock clock, io.mlgate.iam.guardrail.GuardrailSet guardrails) {
+        return new ConsoleService(principals::configuration, guardrails, properties.policiesDir().resolve("tests"),
                 properties.auditDir(), exports, metrics, properties.region(), account.id(), clock);
     }
 

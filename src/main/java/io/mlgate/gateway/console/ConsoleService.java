@@ -12,6 +12,7 @@ import io.mlgate.iam.config.IamConfiguration;
 import io.mlgate.iam.eval.PrincipalContext;
 import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.iam.policy.PolicyKind;
+import io.mlgate.iam.guardrail.GuardrailSet;
 import io.mlgate.iam.testing.CaseResult;
 import io.mlgate.iam.testing.Expectation;
 import io.mlgate.iam.testing.PolicyTestCase;
@@ -62,6 +63,8 @@ import java.util.stream.Stream;
  *       {@code NOT_COVERED}, not failures;</li>
  *   <li>{@code StartExport}, {@code DescribeExport}: background compliance exports ({@link ConsoleExports});</li>
  *   <li>{@code GetEndpointMetrics}: an endpoint's {@link EndpointMetrics} (resource: the endpoint's ARN).</li>
+ *   <li>{@code GetPolicyTestSuite}: one suite's cases as written (principal, action, resource, context,
+ *       expectation), which the simulator offers as ready-made requests.</li>
  *   <li>{@code ListServedEndpoints}: the names of every endpoint the gateway serves, those of its own configuration
  *       (the demo's {@code iris}) as well as the SageMaker control plane's, which ListEndpoints alone lists.</li>
  * </ul>
@@ -79,15 +82,16 @@ public final class ConsoleService implements JsonService {
     static final String DESCRIBE_EXPORT = "DescribeExport";
     static final String ENDPOINT_METRICS = "GetEndpointMetrics";
     static final String LIST_SERVED = "ListServedEndpoints";
+    static final String GET_SUITE = "GetPolicyTestSuite";
 
     /** The largest policy document ValidatePolicy takes, in UTF-8 bytes. */
     public static final int MAX_POLICY_BYTES = 128 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> OPERATIONS = Set.of(VALIDATE_POLICY, LIST_SUITES, RUN_TESTS, VALIDATE_TRAIL,
-            START_EXPORT, DESCRIBE_EXPORT, ENDPOINT_METRICS, LIST_SERVED);
+            START_EXPORT, DESCRIBE_EXPORT, ENDPOINT_METRICS, LIST_SERVED, GET_SUITE);
     private static final Set<String> READ_ONLY = Set.of(VALIDATE_POLICY, LIST_SUITES, RUN_TESTS, VALIDATE_TRAIL,
-            DESCRIBE_EXPORT, ENDPOINT_METRICS, LIST_SERVED);
+            DESCRIBE_EXPORT, ENDPOINT_METRICS, LIST_SERVED, GET_SUITE);
     private static final Map<String, PolicyKind> POLICY_TYPES = Map.of(
             "IDENTITY_POLICY", PolicyKind.IDENTITY,
             "RESOURCE_POLICY", PolicyKind.RESOURCE,
@@ -99,6 +103,7 @@ public final class ConsoleService implements JsonService {
     private static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
 
     private final Supplier<IamConfiguration> configuration;
+    private final GuardrailSet guardrails;
     private final Path testsDir;
     private final Path auditDir;
     private final ConsoleExports exports;
@@ -121,6 +126,17 @@ public final class ConsoleService implements JsonService {
     public ConsoleService(Supplier<IamConfiguration> configuration, Path testsDir, Path auditDir,
                           ConsoleExports exports, EndpointMetrics metrics, String region, String accountId,
                           Clock clock) {
+        this(configuration, GuardrailSet.disabled(), testsDir, auditDir, exports, metrics, region, accountId, clock);
+    }
+
+    /**
+     * @param guardrails the gateway's OPA guardrails in force: RunPolicyTests asks them when IAM allows, as the
+     *                   gateway does
+     */
+    public ConsoleService(Supplier<IamConfiguration> configuration, GuardrailSet guardrails, Path testsDir,
+                          Path auditDir, ConsoleExports exports, EndpointMetrics metrics, String region,
+                          String accountId, Clock clock) {
+        this.guardrails = guardrails;
         this.configuration = configuration;
         this.testsDir = testsDir;
         this.auditDir = auditDir;
@@ -190,6 +206,13 @@ public final class ConsoleService implements JsonService {
             }
             case DESCRIBE_EXPORT -> parameters.put("exportId", exportId(body));
             case LIST_SERVED -> only(body);
+            case GET_SUITE -> {
+                String suite = suiteName(body);
+                if (suite == null) {
+                    throw JsonServiceException.validation("Suite is required");
+                }
+                parameters.put("suite", suite);
+            }
             case ENDPOINT_METRICS -> {
                 String name = endpointName(body);
                 parameters.put("endpointName", name);
@@ -216,6 +239,7 @@ public final class ConsoleService implements JsonService {
             case DESCRIBE_EXPORT -> describeExport(exportId(body));
             case ENDPOINT_METRICS -> endpointMetrics(endpointName(body));
             case LIST_SERVED -> listServed();
+            case GET_SUITE -> getSuite(suiteName(body));
             default -> throw new JsonServiceException("UnknownOperationException", 404,
                     "Unknown operation " + operation);
         };
@@ -273,6 +297,38 @@ public final class ConsoleService implements JsonService {
         return out;
     }
 
+    /** One suite's cases as written (for the simulator: "simulate this case"). */
+    private JsonNode getSuite(String name) throws JsonServiceException {
+        Path file = suiteFiles().get(name);
+        if (file == null) {
+            throw new JsonServiceException("ResourceNotFoundException", 404,
+                    "No policy test suite named " + name + " in policies/tests/.");
+        }
+        PolicyTestSuite suite;
+        try {
+            suite = PolicyTestSuiteReader.read(file);
+        } catch (PolicyTestSuiteException ex) {
+            throw JsonServiceException.validation("Invalid policy test suite: " + String.join("; ", ex.problems()));
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("Name", name);
+        ArrayNode cases = out.putArray("Cases");
+        for (PolicyTestCase c : suite.cases()) {
+            ObjectNode n = cases.addObject();
+            n.put("Name", c.name());
+            n.put("Principal", c.principal());
+            n.put("Action", c.action());
+            n.put("Resource", c.resource());
+            ObjectNode context = n.putObject("Context");
+            c.context().forEach((key, values) -> {
+                ArrayNode list = context.putArray(key);
+                values.forEach(list::add);
+            });
+            n.put("Expect", c.expect().text());
+        }
+        return out;
+    }
+
     private JsonNode runTests(String only) throws JsonServiceException {
         Map<String, Path> files = suiteFiles();
         if (only != null) {
@@ -292,7 +348,7 @@ public final class ConsoleService implements JsonService {
                 ex.problems().forEach(p -> problems.add(e.getKey() + ": " + p));
             }
         }
-        PolicyTestRunner runner = new PolicyTestRunner(configuration.get());
+        PolicyTestRunner runner = new PolicyTestRunner(configuration.get(), guardrails);
         record Row(String suite, CaseResult result) {
         }
         List<Row> rows = new ArrayList<>();
@@ -318,9 +374,12 @@ public final class ConsoleService implements JsonService {
             n.put("Suite", r.suite());
             n.put("Case", r.result().testCase().name());
             n.put("Expected", r.result().testCase().expect().text());
-            n.put("Actual", Expectation.textOf(r.result().actual()));
+            n.put("Actual", r.result().actualText());
             n.put("Passed", r.result().passed());
-            n.put("Explanation", r.result().explanation());
+            n.put("Explanation", r.result().guardrailDenied()
+                    ? r.result().explanation() + "; then denied by " + r.result().guardrails().denials().get(0)
+                    .guardrail() + ": " + String.join("; ", r.result().guardrails().reasons())
+                    : r.result().explanation());
         }
         return out;
     }

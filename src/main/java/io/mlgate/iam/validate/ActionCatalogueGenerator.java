@@ -37,6 +37,7 @@ public final class ActionCatalogueGenerator {
             "mlgate:CreateAuditDigest",
             "mlgate:DescribeExport",
             "mlgate:GetEndpointMetrics",
+            "mlgate:GetPolicyTestSuite",
             "mlgate:ListPolicyTestSuites",
             "mlgate:ListServedEndpoints",
             "mlgate:RecordPiiDiscoveryJob",
