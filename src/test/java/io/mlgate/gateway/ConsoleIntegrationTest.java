@@ -354,8 +354,8 @@ class ConsoleIntegrationTest {
     @Test
     @Order(5)
     void theDemoPolicyTestSuitesAreListedAndPass() throws Exception {
-        JsonNode suite = ok(admin, "GetPolicyTestSuite", "{\"Suite\":\"demo.yaml\"}");
-        assertThat(suite.path("Cases").toString()).contains("\"Name\":\"analyst may invoke iris over TLS\"")
+        JsonNode demoSuite = ok(admin, "GetPolicyTestSuite", "{\"Suite\":\"demo.yaml\"}");
+        assertThat(demoSuite.path("Cases").toString()).contains("\"Name\":\"analyst may invoke iris over TLS\"")
                 .contains("\"Principal\":\"demo-analyst\"").contains("\"aws:SecureTransport\":[\"true\"]");
         assertError(console(admin, "GetPolicyTestSuite", "{\"Suite\":\"nope.yaml\"}"), 404,
                 "ResourceNotFoundException");
