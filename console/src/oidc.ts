@@ -51,12 +51,14 @@ export async function completeOidc(cfg: OidcConfig | null): Promise<Credentials 
   const saved = sessionStorage.getItem(KEY);
   sessionStorage.removeItem(KEY);
   history.replaceState(null, '', location.pathname + '#/signin');
-  if (err) throw new ApiError(err, params.get('error_description') ?? 'The identity provider refused the sign-in.', 0);
   if (!cfg) throw new ApiError('OidcNotConfigured', 'The gateway has no OIDC provider configured.', 0);
-  const pkce = saved ? (JSON.parse(saved) as { verifier: string; state: string }) : null;
-  if (!pkce || pkce.state !== params.get('state')) {
+  let pkce: { verifier: string; state: string } | null = null;
+  try { pkce = saved ? (JSON.parse(saved) as { verifier: string; state: string }) : null; } catch { pkce = null; }
+  // the state is checked first, also for an error answer: a link made elsewhere must not get its text shown here
+  if (!pkce || typeof pkce.state !== 'string' || pkce.state !== params.get('state')) {
     throw new ApiError('InvalidState', 'The sign-in response does not match the request (state); start again.', 0);
   }
+  if (err) throw new ApiError(err, params.get('error_description') ?? 'The identity provider refused the sign-in.', 0);
   const form = new URLSearchParams({
     grant_type: 'authorization_code',
     code: code!,
@@ -64,12 +66,19 @@ export async function completeOidc(cfg: OidcConfig | null): Promise<Credentials 
     client_id: cfg.clientId,
     code_verifier: pkce.verifier,
   });
-  const r = await fetch(cfg.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-    credentials: 'omit',
-  });
+  let r: Response;
+  try {
+    r = await fetch(cfg.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      credentials: 'omit',
+      cache: 'no-store',
+      redirect: 'error',
+    });
+  } catch (e) {
+    throw new ApiError('NetworkError', `The identity provider's token endpoint could not be reached (${e instanceof Error ? e.message : String(e)}).`, 0);
+  }
   const tokens = (await r.json().catch(() => ({}))) as Record<string, string>;
   if (!r.ok || !tokens.id_token) {
     throw new ApiError(tokens.error ?? `HTTP${r.status}`, tokens.error_description ?? 'The token request failed.', r.status);

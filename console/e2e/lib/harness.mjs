@@ -173,6 +173,41 @@ export async function signOut(page) {
   await tid(page, 'signin-submit').waitFor({ state: 'visible' });
 }
 
+/** Everything the page's origin keeps in the browser, as one string: web storage, cookies, IndexedDB, caches. */
+export async function everythingStored(p) {
+  const inPage = await p.evaluate(async () => {
+    const out = { href: location.href, cookie: document.cookie, local: {}, session: {}, indexedDb: {}, caches: {} };
+    for (let i = 0; i < localStorage.length; i++) out.local[localStorage.key(i)] = localStorage.getItem(localStorage.key(i));
+    for (let i = 0; i < sessionStorage.length; i++) out.session[sessionStorage.key(i)] = sessionStorage.getItem(sessionStorage.key(i));
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open(info.name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const stores = {};
+      for (const name of db.objectStoreNames) {
+        stores[name] = await new Promise((resolve, reject) => {
+          const request = db.transaction(name, 'readonly').objectStore(name).getAll();
+          request.onsuccess = () => resolve(JSON.stringify(request.result));
+          request.onerror = () => reject(request.error);
+        });
+      }
+      out.indexedDb[info.name] = stores;
+      db.close();
+    }
+    if (self.caches) {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        out.caches[name] = await Promise.all((await cache.keys()).map(async (r) => r.url + (await (await cache.match(r)).text())));
+      }
+    }
+    return out;
+  });
+  const cookies = await p.context().cookies();
+  return JSON.stringify({ ...inPage, contextCookies: cookies });
+}
+
 /** Waits until a locator's text contains (string) or matches (RegExp) the expected value. */
 export async function assertText(locator, expected, timeout = 15_000) {
   const deadline = Date.now() + timeout;

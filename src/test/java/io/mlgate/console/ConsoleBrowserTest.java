@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Runs the web console's browser tests ({@code console/e2e/}, Node's test runner driving the system Chromium with
  * playwright-core) against a gateway started here on a random port with a fresh home, after a few invocations of the
- * iris endpoint. Fails, never skips, when Chromium or Node 20+ is missing. Screenshots go to
- * {@code target/console-screenshots/}.
+ * iris endpoint. The gateway offers OIDC sign-in through {@link TestOidcProvider}, a provider on 127.0.0.1 started
+ * here, whose users may assume a role that reads the trail ({@code console/e2e/oidc.test.mjs}). Fails, never skips,
+ * when Chromium or Node 20+ is missing. Screenshots go to {@code target/console-screenshots/}.
  */
 class ConsoleBrowserTest {
 
@@ -47,6 +48,9 @@ class ConsoleBrowserTest {
     private static final Path BUILT_CONSOLE = Path.of("target", "classes", "static", "console");
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final long SUITE_TIMEOUT_MINUTES = 5;
+    private static final String ACCOUNT = "123456789012";
+    private static final String OIDC_CLIENT_ID = "mlgate-console-e2e";
+    private static final String OIDC_ROLE = "console-oidc-e2e";
 
     @TempDir
     Path home;
@@ -89,9 +93,47 @@ class ConsoleBrowserTest {
             }
         }
 
+        try (TestOidcProvider idp = new TestOidcProvider(OIDC_CLIENT_ID)) {
+            configureOidc(policies, idp);
+            runTheBrowserTests(policies, screenshots, chromium, idp);
+        }
+    }
+
+    /**
+     * The gateway's side of the OIDC sign-in: the test provider (its public key as a JWKS file) and a role its users
+     * may assume with their ID token (audience = the console's client id) that may read the trail.
+     */
+    private static void configureOidc(Path policies, TestOidcProvider idp) throws Exception {
+        Path providers = Files.createDirectories(policies.resolve("oidc-providers"));
+        Files.writeString(providers.resolve("console-e2e.jwks.json"), idp.publicJwks());
+        Files.writeString(providers.resolve("console-e2e.json"), """
+                {"Url": "%s", "Accounts": ["%s"], "ClientIDList": ["%s"], "JwksFile": "console-e2e.jwks.json"}
+                """.formatted(TestOidcProvider.ISSUER, ACCOUNT, idp.clientId()));
+        Files.writeString(policies.resolve("roles").resolve(OIDC_ROLE + ".json"), """
+                {"Account": "%1$s", "RoleName": "%2$s",
+                 "Description": "written by ConsoleBrowserTest: the role the console's OIDC sign-in assumes",
+                 "MaxSessionDuration": 3600,
+                 "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                   "Principal": {"Federated": "arn:aws:iam::%1$s:oidc-provider/%3$s"},
+                   "Action": "sts:AssumeRoleWithWebIdentity",
+                   "Condition": {"StringEquals": {"%3$s:aud": "%4$s"}}}]},
+                 "InlinePolicies": {"ReadTheTrail": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                   "Action": "cloudtrail:LookupEvents", "Resource": "*"}]}}}
+                """.formatted(ACCOUNT, OIDC_ROLE, TestOidcProvider.PROVIDER, idp.clientId()));
+    }
+
+    private void runTheBrowserTests(Path policies, Path screenshots, Path chromium, TestOidcProvider idp)
+            throws Exception {
+        String roleArn = "arn:aws:iam::" + ACCOUNT + ":role/" + OIDC_ROLE;
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(GatewayApplication.class)
-                .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies)) {
+                .run("--server.port=0", "--mlgate.home=" + home, "--mlgate.policies-dir=" + policies,
+                        "--mlgate.console.oidc.issuer=" + TestOidcProvider.ISSUER,
+                        "--mlgate.console.oidc.client-id=" + idp.clientId(),
+                        "--mlgate.console.oidc.authorization-endpoint=" + idp.baseUrl() + "/authorize",
+                        "--mlgate.console.oidc.token-endpoint=" + idp.baseUrl() + "/token",
+                        "--mlgate.console.oidc.role-arn=" + roleArn)) {
             int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
+            idp.register("https://localhost:" + port + "/console/");
             Path credentials = home.resolve("keys").resolve(DemoCredentialsFile.FILE_NAME);
             HttpClient http = httpClient();
             requireTheBuiltConsole(http, port);
@@ -106,13 +148,24 @@ class ConsoleBrowserTest {
             env.put("MLGATE_SCREENSHOTS", screenshots.toString());
             env.put("MLGATE_CHROMIUM", chromium.toString());
             env.put("MLGATE_E2E_FAILING_SUITE", FAILING_SUITE);
+            env.put("MLGATE_E2E_OIDC_ISSUER", TestOidcProvider.ISSUER);
+            env.put("MLGATE_E2E_OIDC_CLIENT_ID", idp.clientId());
+            env.put("MLGATE_E2E_OIDC_AUTHORIZATION_ENDPOINT", idp.baseUrl() + "/authorize");
+            env.put("MLGATE_E2E_OIDC_TOKEN_ENDPOINT", idp.baseUrl() + "/token");
+            env.put("MLGATE_E2E_OIDC_ROLE_ARN", roleArn);
             Run run = run(node, SUITE_TIMEOUT_MINUTES);
             if (run.timedOut) {
                 fail("the browser tests did not finish within " + SUITE_TIMEOUT_MINUTES + " minutes:\n" + run.tail);
             }
             assertThat(run.exitCode).as("node --test console/e2e/ exit code; the end of its output:\n%s", run.tail)
                     .isZero();
-            assertThat(run.tail).as("the runner ran the browser tests").containsPattern("# pass [1-9]");
+            assertThat(run.tail).as("the runner ran the browser tests").containsPattern("# pass [1-9]")
+                    .containsPattern("# skipped 0");
+            assertThat(idp.tokensIssued()).as("ID tokens the test provider issued (console/e2e/oidc.test.mjs)")
+                    .isPositive();
+            // one replay from the browser (oidc.test.mjs), one in that file's node-side control of the provider
+            assertThat(idp.replaysRefused()).as("authorization codes the test provider refused as replayed")
+                    .isGreaterThanOrEqualTo(2);
         }
     }
 
