@@ -44,6 +44,9 @@ public class LookupBenchmark {
     static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
     static final long SPAN_SECONDS = 30L * 86_400;
     static final String RARE_KEY = "AKIARAREEXAMPLE00001";
+    static final String RARE_USER = "rare";
+    /** Every this many events one is by the rare user with the rare key (20 in all). */
+    static final int RARE_EVERY = 50_000;
     static final Path ROOT = Paths.get("target", "lookup-bench");
 
     /** The generated folder (reused between runs) and its facts. */
@@ -65,10 +68,10 @@ public class LookupBenchmark {
                 Instant t = T0.plusMillis(i * (SPAN_SECONDS * 1000 / EVENTS));
                 created = created == null ? t : created;
                 LogFiles.Spec s = LogFiles.generated(random, t);
-                if (i % 50_000 == 25_000) {
+                if (i % RARE_EVERY == RARE_EVERY / 2) {
                     s = new LogFiles.Spec(s.eventId(), s.time(), s.eventName(), s.eventSource(), s.readOnly(),
-                            "IAMUser", "arn:aws:iam::123456789012:user/rare", "rare", RARE_KEY, s.dataEvent(),
-                            s.resourceArn(), s.resourceType());
+                            "IAMUser", "arn:aws:iam::123456789012:user/" + RARE_USER, RARE_USER, RARE_KEY,
+                            s.dataEvent(), s.resourceArn(), s.resourceType());
                 }
                 lines.add(s.json());
             }
