@@ -30,6 +30,11 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
                 .append("  CA certificate: ").append(tls.caCertificate()).append(tls.generated() ? " (development CA)\n" : "\n")
                 .append("  policies: ").append(properties.policiesDir()).append('\n')
                 .append("  audit log: ").append(properties.auditDir()).append('\n');
+        if (env.getProperty("mlgate.console.enabled", Boolean.class, true)) {
+            out.append("  web console: https://").append("127.0.0.1".equals(properties.host()) ? "localhost"
+                    : properties.host()).append(':').append(port).append("/console/")
+                    .append(demo.enabled() ? " (sign in with a key pair from keys/demo-credentials)\n" : "\n");
+        }
         if (demo.enabled()) {
             out.append("\nDemo: invoke the iris endpoint as demo-analyst with the AWS CLI v2:\n\n  ")
                     .append(demo.cliCommand(port, "demo-analyst"))
