@@ -71,7 +71,7 @@ export function auditView(root: HTMLElement): () => void {
   const end = h('input', { testid: 'audit-end', id: 'audit-end', type: 'datetime-local', step: 1 });
   const search = h('button', { testid: 'audit-search', type: 'submit', class: 'primary' }, 'Search');
   const searchStatus = h('span', { class: 'status', role: 'status' });
-  const searchError = h('p', { class: 'error', role: 'alert' });
+  const searchError = h('p', { testid: 'audit-search-error', class: 'error', role: 'alert' });
   const tbody = h('tbody', {});
   const table = h('table', { testid: 'audit-results', class: 'grid' },
     h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'User'), h('th', {}, 'Error'),
