@@ -1,5 +1,6 @@
 package io.mlgate.cluster.pki;
 
+import io.mlgate.sts.MutableClock;
 import io.mlgate.kms.KeyCustodyException;
 import io.mlgate.kms.RootKey;
 import org.bouncycastle.asn1.x500.X500Name;

@@ -1,5 +1,6 @@
 package io.mlgate.cluster.pki;
 
+import io.mlgate.sts.MutableClock;
 import io.mlgate.kms.RootKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,7 +4,7 @@ import io.mlgate.cluster.pki.CertificateRequests;
 import io.mlgate.cluster.pki.ClusterCa;
 import io.mlgate.cluster.pki.ClusterCredentials;
 import io.mlgate.cluster.pki.CredentialHolder;
-import io.mlgate.cluster.pki.MutableClock;
+import io.mlgate.sts.MutableClock;
 import io.mlgate.cluster.pki.SpiffeId;
 import org.junit.jupiter.api.Test;
 
