@@ -127,16 +127,8 @@ public final class IamAuthorizationManager implements ReactiveAuthorizationManag
         org.springframework.http.HttpHeaders headers = call.requestHeaders();
         GuardrailInput.Builder input = GuardrailInput.builder(request).iamDecision(decision)
                 .endpoint(api.endpointName(), headers.getFirst(TARGET_VARIANT), headers.getFirst(TARGET_MODEL))
-                .payload(call.body() == null ? -1 : call.body().length, headers.getFirst(CONTENT_TYPE));
-        io.mlgate.vpc.NetworkSource source = call.networkSource();
-        if (source != null) {
-            input.network(source.sourceIp(), source.vpcId(), source.vpceId());
-        } else {
-            java.util.List<String> ip = request.context().values("aws:SourceIp");
-            if (ip != null && ip.size() == 1) {
-                input.network(ip.get(0), null, null);
-            }
-        }
+                .payload(call.body() == null ? -1 : call.body().length, headers.getFirst(CONTENT_TYPE))
+                .networkFromContext();
         return Mono.fromFuture(guardrails.evaluate(input.build())).map(result -> {
             call.guardrails(result);
             if (result.allowed()) {

@@ -14,7 +14,6 @@ import io.mlgate.iam.eval.RequestContext;
 import io.mlgate.iam.policy.PolicyKind;
 import io.mlgate.iam.guardrail.GuardrailSet;
 import io.mlgate.iam.testing.CaseResult;
-import io.mlgate.iam.testing.Expectation;
 import io.mlgate.iam.testing.PolicyTestCase;
 import io.mlgate.iam.testing.PolicyTestRunner;
 import io.mlgate.iam.testing.PolicyTestSuite;
@@ -376,10 +375,7 @@ public final class ConsoleService implements JsonService {
             n.put("Expected", r.result().testCase().expect().text());
             n.put("Actual", r.result().actualText());
             n.put("Passed", r.result().passed());
-            n.put("Explanation", r.result().guardrailDenied()
-                    ? r.result().explanation() + "; then denied by " + r.result().guardrails().denials().get(0)
-                    .guardrail() + ": " + String.join("; ", r.result().guardrails().reasons())
-                    : r.result().explanation());
+            n.put("Explanation", r.result().fullExplanation());
         }
         return out;
     }

@@ -115,6 +115,24 @@ public final class GuardrailInput {
             return this;
         }
 
+        /**
+         * The network from the request's condition keys, as the gateway set them from the verified connection: through
+         * a VPC endpoint aws:VpcSourceIp, aws:SourceVpc and aws:SourceVpce, else aws:SourceIp (nothing when absent).
+         */
+        public Builder networkFromContext() {
+            String vpce = single("aws:SourceVpce");
+            String ip = vpce != null ? single("aws:VpcSourceIp") : single("aws:SourceIp");
+            if (ip != null || vpce != null) {
+                network(ip, vpce == null ? null : single("aws:SourceVpc"), vpce);
+            }
+            return this;
+        }
+
+        private String single(String key) {
+            List<String> values = request.context().values(key);
+            return values == null || values.size() != 1 ? null : values.get(0);
+        }
+
         public GuardrailInput build() {
             StringBuilder out = new StringBuilder(1024);
             out.append('{');

@@ -36,6 +36,12 @@ public record CaseResult(Path suiteFile, PolicyTestCase testCase, Decision.Outco
         return actual == Decision.Outcome.ALLOW && !guardrails.allowed();
     }
 
+    /** IAM's explanation, followed by the denying guardrail and its reasons when a guardrail denied. */
+    public String fullExplanation() {
+        return guardrailDenied() ? explanation + "; then denied by " + guardrails.denials().get(0).guardrail() + ": "
+                + String.join("; ", guardrails.reasons()) : explanation;
+    }
+
     /** The outcome as suites spell it: Allow, ImplicitDeny, ExplicitDeny or GuardrailDeny. */
     public String actualText() {
         return guardrailDenied() ? Expectation.GUARDRAIL_DENY.text() : Expectation.textOf(actual);
@@ -47,8 +53,6 @@ public record CaseResult(Path suiteFile, PolicyTestCase testCase, Decision.Outco
      */
     public String describe() {
         return (passed() ? "PASS " : "FAIL ") + suiteFile + ": " + testCase.name() + ": expected "
-                + testCase.expect().text() + ", got " + actualText() + ": " + explanation
-                + (guardrailDenied() ? "; then denied by " + guardrails.denials().get(0).guardrail() + ": "
-                        + String.join("; ", guardrails.reasons()) : "");
+                + testCase.expect().text() + ", got " + actualText() + ": " + fullExplanation();
     }
 }

@@ -65,7 +65,7 @@ public enum Expectation {
     }
 
     /** The suite spelling of an evaluated outcome. */
-    public static String textOf(Decision.Outcome outcome) {
+    static String textOf(Decision.Outcome outcome) {
         switch (outcome) {
             case ALLOW:
                 return ALLOW.text;

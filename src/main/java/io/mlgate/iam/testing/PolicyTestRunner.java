@@ -156,20 +156,11 @@ public final class PolicyTestRunner {
 
     /** The guardrail input the gateway would build for this request; the network comes from the context keys. */
     static GuardrailInput input(AuthorizationRequest request, Decision decision, CallFacts call) {
-        GuardrailInput.Builder input = GuardrailInput.builder(request).iamDecision(decision)
+        return GuardrailInput.builder(request).iamDecision(decision)
                 .endpoint(null, call.targetVariant(), call.targetModel())
-                .payload(call.payloadBytes(), call.contentType());
-        String vpce = single(request, "aws:SourceVpce");
-        String ip = vpce != null ? single(request, "aws:VpcSourceIp") : single(request, "aws:SourceIp");
-        if (ip != null || vpce != null) {
-            input.network(ip, vpce == null ? null : single(request, "aws:SourceVpc"), vpce);
-        }
-        return input.build();
-    }
-
-    private static String single(AuthorizationRequest request, String key) {
-        List<String> values = request.context().values(key);
-        return values == null || values.size() != 1 ? null : values.get(0);
+                .payload(call.payloadBytes(), call.contentType())
+                .networkFromContext()
+                .build();
     }
 
     private AuthorizationRequest request(PolicyTestCase c) {
